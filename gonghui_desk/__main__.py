@@ -1,0 +1,3 @@
+from gonghui_desk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,116 @@
+"""The command line. It uses the same core as the GUI; without a command it opens the GUI.
+
+Exit status: 0 done; 1 nothing written because the data had problems; 2 bad usage or an
+unreadable file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from gonghui_desk import APP_TITLE, __version__
+from gonghui_desk.errors import UserError
+from gonghui_desk.members import STATUSES
+from gonghui_desk.paths import default_db_path
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse exits with 2 as well; keep its message
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 参数错误：{message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gonghui-desk", description=f"{APP_TITLE}：基层工会的会员、慰问、帮扶、活动和提案管理")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--db", type=Path, help=f"数据库文件（默认：{default_db_path()}）")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    demo = commands.add_parser("demo", help="创建演示数据库")
+    demo.add_argument("--db", type=Path, required=True, help="要创建的数据库文件（不能已存在）")
+    demo.add_argument("--kind", choices=("school", "company"), default="school", help="学校工会或企业工会")
+    demo.add_argument("--members", type=int, default=None, help="会员人数（默认：学校约120，企业约800）")
+    demo.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同数据）")
+    demo.add_argument("--no-gui", action="store_true", help="只创建，不打开界面")
+
+    members = commands.add_parser("members", help="会员名册：导入、导出、模板")
+    member_commands = members.add_subparsers(dest="members_command", parser_class=_Parser, required=True)
+    imp = member_commands.add_parser("import", help="从 Excel/CSV 导入会员名册")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--db", type=Path, required=True)
+    imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    imp.add_argument("--skip-invalid", action="store_true", help="跳过有问题的行，导入其余各行")
+    exp = member_commands.add_parser("export", help="导出会员名册为 .xlsx")
+    exp.add_argument("--db", type=Path, required=True)
+    exp.add_argument("-o", "--output", type=Path, required=True)
+    exp.add_argument("--status", choices=STATUSES, help="只导出该状态的会员")
+    tpl = member_commands.add_parser("template", help="生成空白导入模板 .xlsx")
+    tpl.add_argument("-o", "--output", type=Path, required=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_gui(args.db or default_db_path())
+        if args.command == "demo":
+            return _demo(args)
+        if args.command == "members":
+            return _members(args)
+    except UserError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    parser.print_help()
+    return EXIT_USAGE
+
+
+def _run_gui(db_path: Path) -> int:
+    from gonghui_desk.ui.app import run_gui
+
+    return run_gui(db_path)
+
+
+def _demo(args) -> int:
+    from gonghui_desk.demo import create_demo_database
+
+    summary = create_demo_database(args.db, kind=args.kind, members=args.members, seed=args.seed)
+    print(summary)
+    if args.no_gui:
+        return EXIT_OK
+    return _run_gui(args.db)
+
+
+def _members(args) -> int:
+    if args.members_command == "import":
+        from gonghui_desk.importing.member_import import members_import_command
+
+        return members_import_command(args.db, args.file, dry_run=args.dry_run,
+                                      skip_invalid=args.skip_invalid, out=sys.stdout)
+    if args.members_command == "export":
+        from gonghui_desk.db import open_database
+        from gonghui_desk.db.member_queries import MemberFilter
+        from gonghui_desk.exporting.member_roster import export_roster
+
+        if not args.db.exists():
+            raise UserError(f"数据库文件不存在：{args.db}")
+        db = open_database(args.db, create=False)
+        count = export_roster(db, args.output, MemberFilter(status=args.status))
+        print(f"已导出 {count} 名会员到 {args.output}")
+        return EXIT_OK
+    if args.members_command == "template":
+        from gonghui_desk.exporting.templates import write_member_template
+
+        write_member_template(args.output)
+        print(f"已生成导入模板：{args.output}")
+        return EXIT_OK
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

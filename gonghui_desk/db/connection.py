@@ -1,0 +1,158 @@
+"""Opening the database file: pragmas, the version guard, backups before migrating.
+
+Connections use ``isolation_level=None`` (autocommit) and the app opens transactions itself
+with :func:`transaction`, so that a multi-row change is one ``BEGIN IMMEDIATE … COMMIT``.
+Do not call sqlite-utils' writing helpers (``insert_all`` …) inside :func:`transaction`:
+they commit through ``with conn:`` and would end the transaction early.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from gonghui_desk.db import migrations as migrations_module
+from gonghui_desk.errors import UserError
+
+APPLICATION_ID = 0x47484453  # "GHDS": marks the file as ours
+
+
+class DatabaseError(UserError):
+    pass
+
+
+class DatabaseTooNewError(DatabaseError):
+    pass
+
+
+class NotOurDatabaseError(DatabaseError):
+    pass
+
+
+def _connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        uri = Path(path).resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=10)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    return conn
+
+
+def _read_header(path: Path) -> tuple[int, int, int]:
+    """(user_version, application_id, number of tables) read without changing the file."""
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    if head and not head.startswith(b"SQLite format 3\x00"):
+        raise NotOurDatabaseError(f"“{path.name}”不是本软件的数据库文件（不是 SQLite 数据库）")
+    conn = _connect(path, readonly=True)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise NotOurDatabaseError(f"无法读取数据库文件“{path.name}”：{exc}") from exc
+    finally:
+        conn.close()
+    return version, app_id, tables
+
+
+def backup_file(source: sqlite3.Connection, target: Path) -> Path:
+    """A consistent copy of a live database through the SQLite backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    if tmp.exists():
+        tmp.unlink()
+    dest = sqlite3.connect(str(tmp))
+    try:
+        source.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
+    tmp.replace(target)
+    return target
+
+
+def open_database(path: str | Path, *, create: bool = True,
+                  migrations: list | None = None, now: dt.datetime | None = None) -> sqlite_utils.Database:
+    """Open (and create or migrate) the app's database at ``path``.
+
+    A file written by a newer version of the app is refused without being touched; an older
+    file is first copied beside itself (``name.v1-backup-20260101-120000.sqlite3``) and then
+    migrated, each migration in its own transaction.
+    """
+    path = Path(path)
+    migrations = migrations if migrations is not None else migrations_module.MIGRATIONS
+    latest = migrations[-1].version if migrations else 0
+    exists = path.exists() and path.stat().st_size > 0
+    if not exists and not create:
+        raise DatabaseError(f"数据库文件不存在：{path}")
+    version = 0
+    if exists:
+        version, app_id, tables = _read_header(path)
+        if app_id not in (0, APPLICATION_ID) or (version == 0 and tables > 0):
+            raise NotOurDatabaseError(f"“{path.name}”是其他软件的数据库，不能用本软件打开")
+        if version > latest:
+            raise DatabaseTooNewError(
+                f"数据库“{path.name}”由更新版本的基层工会工作台创建（结构版本 {version}，"
+                f"本程序只支持到 {latest}）。为保护数据，本程序没有改动该文件，请升级软件后再打开。"
+            )
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    conn = _connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if version < latest:
+            if version > 0:
+                stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+                backup_file(conn, path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix}"))
+            _migrate(conn, version, migrations)
+    except BaseException:
+        conn.close()
+        raise
+    return sqlite_utils.Database(conn)
+
+
+def _migrate(conn: sqlite3.Connection, current: int, migrations: list) -> None:
+    for migration in migrations:
+        if migration.version <= current:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if current == 0:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            migration.apply(conn)
+            conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        current = migration.version
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database | sqlite3.Connection):
+    """One ``BEGIN IMMEDIATE … COMMIT``; nested use joins the outer transaction."""
+    conn = db.conn if isinstance(db, sqlite_utils.Database) else db
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]

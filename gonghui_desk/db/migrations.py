@@ -1,0 +1,157 @@
+"""Schema history. ``PRAGMA user_version`` holds the number of the last migration applied.
+
+A migration is a function of a connection that runs inside one transaction. Never edit a
+released migration: add a new one at the end of ``MIGRATIONS``. Later modules (visits,
+hardship, events, proposals…) append theirs here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Callable
+
+from gonghui_desk.db import changelog
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run several statements inside the current transaction.
+
+    ``Connection.executescript`` would COMMIT first, which breaks an atomic migration.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            if statement.strip().strip(";").strip():
+                conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        conn.execute(statement)
+
+
+def _v1_foundation(conn: sqlite3.Connection) -> None:
+    run_script(conn, 
+        """
+        CREATE TABLE audited_tables (table_name TEXT PRIMARY KEY);
+
+        CREATE TABLE change_log (
+            id INTEGER PRIMARY KEY,
+            changed_at TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            action TEXT NOT NULL,          -- insert / update / status / void / restore / delete
+            old_values TEXT,               -- JSON of the whole row before
+            new_values TEXT                -- JSON of the whole row after
+        );
+        CREATE INDEX change_log_record ON change_log(table_name, record_id);
+
+        CREATE TABLE app_settings (key TEXT PRIMARY KEY, value TEXT);
+
+        CREATE TABLE union_profile (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL DEFAULT '企业' CHECK (kind IN ('企业','学校','医院','机关','其他')),
+            upstream_union TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            chair TEXT NOT NULL DEFAULT '',
+            term_number INTEGER,
+            term_elected_on TEXT,
+            term_expires_on TEXT
+        );
+
+        CREATE TABLE staff_counts (
+            year INTEGER PRIMARY KEY,
+            staff_count INTEGER NOT NULL CHECK (staff_count >= 0)
+        );
+
+        CREATE TABLE sub_units (
+            id INTEGER PRIMARY KEY,
+            parent_id INTEGER REFERENCES sub_units(id),
+            name TEXT NOT NULL CHECK (name <> ''),
+            kind TEXT NOT NULL DEFAULT '部门' CHECK (kind IN ('分工会','工会小组','部门')),
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            voided_at TEXT
+        );
+        CREATE UNIQUE INDEX sub_units_name_in_parent ON sub_units(COALESCE(parent_id, 0), name)
+            WHERE voided_at IS NULL;
+
+        CREATE TABLE members (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL CHECK (name <> ''),
+            sex TEXT CHECK (sex IN ('男','女')),
+            ethnicity TEXT NOT NULL DEFAULT '',
+            id_number TEXT,
+            birth_date TEXT,
+            political_status TEXT NOT NULL DEFAULT '',
+            education TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            sub_unit_id INTEGER REFERENCES sub_units(id),
+            position TEXT NOT NULL DEFAULT '',
+            professional_title TEXT NOT NULL DEFAULT '',
+            employment_type TEXT NOT NULL DEFAULT '',
+            household_type TEXT NOT NULL DEFAULT '',
+            is_migrant_worker INTEGER NOT NULL DEFAULT 0 CHECK (is_migrant_worker IN (0,1)),
+            join_date TEXT,
+            card_number TEXT NOT NULL DEFAULT '',
+            work_start_date TEXT,
+            marital_status TEXT NOT NULL DEFAULT '',
+            model_worker_type TEXT NOT NULL DEFAULT '',
+            female_retirement_age INTEGER CHECK (female_retirement_age IN (50, 55)),
+            notes TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT '在册' CHECK (status IN ('在册','退休','转出','退会','去世')),
+            status_date TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            updated_at TEXT,
+            voided_at TEXT,
+            void_reason TEXT,
+            name_sort TEXT NOT NULL DEFAULT '',
+            search_text TEXT NOT NULL DEFAULT ''
+        );
+        CREATE UNIQUE INDEX members_id_number ON members(id_number)
+            WHERE id_number IS NOT NULL AND voided_at IS NULL;
+        CREATE INDEX members_status ON members(status, name_sort);
+        CREATE INDEX members_sub_unit ON members(sub_unit_id, name_sort);
+        CREATE INDEX members_name_sort ON members(name_sort);
+        CREATE INDEX members_birth_date ON members(birth_date);
+        CREATE INDEX members_join_date ON members(join_date);
+
+        CREATE TABLE member_status_changes (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id),
+            old_status TEXT,
+            new_status TEXT NOT NULL,
+            effective_date TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime'))
+        );
+        CREATE INDEX member_status_changes_member ON member_status_changes(member_id, effective_date);
+
+        CREATE TABLE committee_members (
+            id INTEGER PRIMARY KEY,
+            committee TEXT NOT NULL CHECK (committee IN ('工会委员会','经审委员会','女职工委员会')),
+            member_id INTEGER REFERENCES members(id),
+            person_name TEXT NOT NULL CHECK (person_name <> ''),
+            role TEXT NOT NULL DEFAULT '委员',
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            voided_at TEXT
+        );
+        """
+    )
+    for table in ("union_profile", "staff_counts", "sub_units", "members",
+                  "member_status_changes", "committee_members"):
+        changelog.install_triggers(conn, table)
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "基础结构：工会信息、组织机构、会员、变更日志", _v1_foundation),
+]
+
+LATEST_VERSION = MIGRATIONS[-1].version
