@@ -68,6 +68,20 @@ MEMBER_FIELDS: tuple[Field, ...] = (
 )
 FIELD_BY_KEY = {f.key: f for f in MEMBER_FIELDS}
 
+# The columns of a roster spreadsheet, in order. The export, the blank import template and the
+# importer's canonical headers all use this list. "sub_unit" is the department path
+# ("一车间" or "一车间/甲班"); "union_group" is a 工会小组 under it; "status" is 在册/退休/….
+ROSTER_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "姓名"), ("sex", "性别"), ("ethnicity", "民族"), ("id_number", "身份证号"),
+    ("birth_date", "出生日期"), ("political_status", "政治面貌"), ("education", "学历"),
+    ("phone", "手机号"), ("sub_unit", "部门"), ("union_group", "工会小组"), ("position", "职务/岗位"),
+    ("professional_title", "职称"), ("employment_type", "用工形式"), ("household_type", "户籍类型"),
+    ("is_migrant_worker", "是否农民工"), ("join_date", "入会日期"), ("card_number", "会员证号"),
+    ("work_start_date", "参加工作日期"), ("marital_status", "婚姻状况"), ("model_worker_type", "劳模类型"),
+    ("female_retirement_age", "女职工原退休年龄"), ("status", "状态"), ("status_date", "状态日期"),
+    ("notes", "备注"),
+)
+
 # Spellings seen in real rosters, mapped to the stored value.
 _CHOICE_ALIASES = {
     "sex": {"男性": "男", "女性": "女", "m": "男", "f": "女"},
