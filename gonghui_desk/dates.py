@@ -58,7 +58,7 @@ def parse_date(value, *, allow_serial: bool = True) -> dt.date | None:
     m = re.fullmatch(r"(\d{4})(\d{2})", text)
     if m and 1 <= int(m[2]) <= 12:
         return _make(int(m[1]), int(m[2]), 1, value)
-    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?", text)
+    m = re.fullmatch(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})T?\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?", text)
     if m:
         return parse_date(m[1])
     raise DateParseError(f"无法识别日期“{value}”，请写成 2024-05-03 这样的形式")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from itertools import product
 
-from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin import lazy_pinyin
 
 # Characters whose surname reading differs from pypinyin's first guess.
 _SURNAME_READINGS = {
@@ -42,8 +42,8 @@ def name_keys(name: str) -> tuple[str, str]:
 
 
 def sort_key(name: str) -> str:
-    """Pinyin for ordering names as a Chinese reader expects."""
-    return "".join(lazy_pinyin(name or "", style=Style.NORMAL)).lower()
+    """Pinyin for ordering names as a Chinese reader expects (surnames read as surnames)."""
+    return "".join(options[0] for options in _readings((name or "").strip())).lower()
 
 
-__all__ = ["name_keys", "sort_key", "pinyin"]
+__all__ = ["name_keys", "sort_key"]
