@@ -7,6 +7,7 @@ their first character, so both spellings find the person.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import product
 
 from pypinyin import lazy_pinyin
@@ -21,13 +22,15 @@ _SURNAME_READINGS = {
 }
 
 
-def _readings(name: str) -> list[list[str]]:
-    per_char = [[p] for p in lazy_pinyin(name, errors=lambda chars: list(chars.lower()))]
+@lru_cache(maxsize=65536)
+def _readings(name: str) -> tuple[tuple[str, ...], ...]:
+    per_char = [(p,) for p in lazy_pinyin(name, errors=lambda chars: list(chars.lower()))]
     if name and name[0] in _SURNAME_READINGS and per_char:
-        per_char[0] = list(_SURNAME_READINGS[name[0]])
-    return per_char
+        per_char[0] = _SURNAME_READINGS[name[0]]
+    return tuple(per_char)
 
 
+@lru_cache(maxsize=65536)
 def name_keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of every reading, each list space-separated."""
     name = (name or "").strip()

@@ -8,7 +8,7 @@ from typing import Callable
 
 import sqlite_utils
 
-from gonghui_desk.union import sub_units
+from gonghui_desk.union import load_profile, sub_units
 
 
 @dataclass
@@ -66,9 +66,10 @@ def home_figures(db: sqlite_utils.Database, today: dt.date | None = None) -> Hom
     staff = db.execute("SELECT staff_count FROM staff_counts WHERE year = ?", [today.year]).fetchone()
     working = counts["on_roll"] - counts["retired"]
     if staff and staff[0]:
+        staff_word = load_profile(db).vocabulary.staff
         result.membership_rate = working / staff[0]
         result.figures.append(Figure("入会率", f"{result.membership_rate:.1%}", unit="",
-                                     hint=f"在职会员{working}人 ÷ {today.year}年职工{staff[0]}人"))
+                                     hint=f"在职会员{working}人 ÷ {today.year}年{staff_word}{staff[0]}人"))
     # members on the roll per top-level sub-unit (children counted in their top-level unit)
     units = sub_units(db)
     top_of = {}

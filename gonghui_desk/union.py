@@ -191,6 +191,11 @@ def move_sub_unit(db, unit_id: int, new_parent_id: int | None) -> None:
     if new_parent_id is not None and new_parent_id in descendant_ids(db, unit_id):
         raise UserError("不能把单位移到它自己的下级单位之下")
     with transaction(db) as conn:
+        name = conn.execute("SELECT name FROM sub_units WHERE id = ?", (unit_id,)).fetchone()[0]
+        clash = conn.execute("SELECT 1 FROM sub_units WHERE coalesce(parent_id,0) = coalesce(?,0) AND name = ? "
+                             "AND id != ? AND voided_at IS NULL", (new_parent_id, name, unit_id)).fetchone()
+        if clash:
+            raise UserError(f"目标上级下已有名为“{name}”的单位")
         conn.execute("UPDATE sub_units SET parent_id = ? WHERE id = ?", (new_parent_id, unit_id))
 
 

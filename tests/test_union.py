@@ -30,6 +30,9 @@ def test_sub_unit_tree_paths_and_rules(db, store):
         add_sub_unit(db, "甲班", parent_id=parent)
     with pytest.raises(UserError, match="自己的下级"):
         move_sub_unit(db, parent, child)
+    add_sub_unit(db, "甲班")
+    with pytest.raises(UserError, match="目标上级下已有名为“甲班”"):
+        move_sub_unit(db, child, None)
     store.create({"name": "张三", "sub_unit_id": child})
     with pytest.raises(UserError, match="还有 1 名会员"):
         void_sub_unit(db, child)
@@ -59,4 +62,7 @@ def test_home_figures(db, store):
     assert figures["退休会员"] == 1
     assert figures["农民工会员"] == 1
     assert figures["入会率"] == "50.0%"  # 2 working members over 4 staff
+    save_profile(db, UnionProfile(name="某中学工会", kind="学校"))
+    hint = next(f.hint for f in home_figures(db, today=TODAY).figures if f.label == "入会率")
+    assert hint == f"在职会员2人 ÷ {TODAY.year}年教职工4人"
     assert dict(home_figures(db, today=TODAY).by_sub_unit) == {"语文组": 1, "未分配部门": 2}

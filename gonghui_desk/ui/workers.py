@@ -60,6 +60,7 @@ class Job(QObject):
     error = Signal(object)
     was_cancelled = Signal()
     ended = Signal()
+    progressed = Signal(int, int, str)  # re-emitted in the GUI thread
 
     _running: set["Job"] = set()
 
@@ -69,10 +70,12 @@ class Job(QObject):
         self.worker = JobWorker(job)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
+        self.worker.progressed.connect(self.progressed)
         self.worker.succeeded.connect(self.done)
         self.worker.failed.connect(self.error)
         self.worker.cancelled.connect(self.was_cancelled)
-        self.worker.finished.connect(self.thread.quit)
+        # direct: quit the thread from the worker itself, so wait() returns without an event loop
+        self.worker.finished.connect(self.thread.quit, Qt.DirectConnection)
         self.thread.finished.connect(self._cleanup)
 
     def start(self) -> None:
@@ -113,7 +116,9 @@ def run_job(parent: QWidget | None, title: str, job: Callable[..., Any], *,
             if text:
                 dialog.setLabelText(text)
 
-        running.worker.progressed.connect(show_progress)
+        # through the Job (a QObject of the GUI thread): PySide6 runs a plain function connected to
+        # the worker's signal in the worker thread, and widgets must only be touched in the GUI thread
+        running.progressed.connect(show_progress)
         running.ended.connect(dialog.close)
         running.ended.connect(dialog.deleteLater)
         dialog.show()

@@ -1,0 +1,15 @@
+"""Start-up of the real main window on a database given as argv[1]. Prints the wall time when shown."""
+import sys
+import time
+
+from PySide6.QtWidgets import QApplication
+
+from gonghui_desk.ui.app import configure_application, create_main_window
+from gonghui_desk.ui.app_context import AppContext
+
+app = QApplication([])
+configure_application(app)
+window = create_main_window(AppContext(sys.argv[1]))
+window.show()
+app.processEvents()
+print(f"SHOWN {time.time():.6f}", flush=True)

@@ -1,0 +1,460 @@
+"""Importing a member roster (会员花名册) from Excel or CSV.
+
+Three steps, shared by the import wizard and the command line:
+
+1. ``open_source(path)`` reads the file, finds the header row and maps the columns;
+2. ``plan_import(db, source, mapping)`` checks every row with the same rules as the member
+   form and decides what each row does (new member, update by ID number, unchanged, invalid).
+   It only reads the database, so the wizard can re-plan after the user changes the mapping
+   or the sub-unit choices;
+3. ``commit_import(db, plan)`` writes the plan in one transaction: all rows or nothing
+   (unless the user chose to skip the invalid rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+import sqlite_utils
+from openpyxl.utils import get_column_letter
+
+from gonghui_desk.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from gonghui_desk.dates import DateParseError, parse_date
+from gonghui_desk.db.connection import open_database, transaction
+from gonghui_desk.errors import UserError
+from gonghui_desk.importing.headers import (
+    MEMBER_IMPORT_FIELDS,
+    MEMBER_SYNONYMS,
+    auto_map,
+    detect_header_row,
+    normalize_header,
+    read_header,
+)
+from gonghui_desk.importing.spreadsheet import RawTable, cell_text, is_blank, read_table
+from gonghui_desk.jobs import IsCancelled, Progress, check_cancel, no_progress
+from gonghui_desk.members import FIELD_BY_KEY, MEMBER_FIELDS, STATUSES, MemberStore, normalize_member
+from gonghui_desk.union import (
+    PATH_SEPARATOR,
+    ensure_sub_unit_path,
+    find_sub_unit_by_path,
+    split_path,
+    sub_unit_paths,
+)
+
+PROGRESS_INTERVAL = 200
+IMPORT_REASON = "导入名册"
+ACTIONS = ("new", "update", "unchanged", "invalid")
+MEMBER_VALUE_KEYS = tuple(f.key for f in MEMBER_FIELDS if f.key != "sub_unit_id")
+# Lines under the table: 制表人、审核人、合计、说明…
+FOOTER_PREFIXES = ("制表", "填表", "填报", "审核", "负责人", "合计", "小计", "总计", "说明", "注：", "注:",
+                   "备注：", "备注:", "日期：", "日期:")
+STATUS_ALIASES = {"正常": "在册", "在职": "在册", "在岗": "在册", "离退休": "退休", "已退休": "退休",
+                  "调出": "转出", "调离": "转出", "除名": "退会", "死亡": "去世", "已故": "去世", "病故": "去世"}
+_NAME_HEADERS = {normalize_header(text) for text in MEMBER_SYNONYMS["name"]}
+
+
+@dataclass
+class RowProblem:
+    row_number: int
+    field: str
+    label: str
+    message: str
+    severity: str = "error"  # "warning" is shown but does not block the row
+
+    @property
+    def text(self) -> str:
+        return f"第{self.row_number}行 {self.label}：{self.message}"
+
+
+@dataclass
+class PlannedRow:
+    row_number: int  # the file's row number (what Excel shows)
+    action: str  # "new" | "update" | "unchanged" | "invalid"
+    name: str
+    values: dict  # the member's column values after the import (MEMBER_VALUE_KEYS)
+    sub_unit_path: str  # "一车间/甲班" from the sub_unit and union_group columns, "" if none
+    status: str | None  # from the status column, None if absent
+    member_id: int | None  # the existing member this row updates
+    changes: dict  # field key -> (old, new); "sub_unit" holds paths, "status" the statuses
+    problems: list[RowProblem]
+    status_date: str | None = None  # ISO date of the status (a changed status defaults to the plan's day)
+
+
+@dataclass
+class ImportSource:
+    table: RawTable
+    header_index: int  # index into table.rows of the header row (the lower row of a two-level header)
+    headers: list[str]
+    mapping: dict[int, str]  # the automatic column -> field mapping
+
+    @property
+    def header_row_number(self) -> int:
+        return self.table.row_number(self.header_index)
+
+
+def open_source(path, *, sheet: str | None = None, is_cancelled: IsCancelled | None = None) -> ImportSource:
+    table = read_table(path, sheet=sheet, is_cancelled=is_cancelled)
+    header_index, headers = read_header(table.rows, detect_header_row(table.rows, MEMBER_SYNONYMS),
+                                        MEMBER_SYNONYMS)
+    return ImportSource(table, header_index, headers, auto_map(headers, MEMBER_SYNONYMS))
+
+
+@dataclass
+class ImportPlan:
+    source: ImportSource
+    mapping: dict[int, str]
+    rows: list[PlannedRow]
+    unknown_sub_units: list[str]  # sub-unit paths the database does not know yet
+    sub_unit_choices: dict[str, int | None]  # path -> existing sub_units.id, or None = create it
+    sub_unit_kinds: dict[str, str] = field(default_factory=dict)  # path -> kind of its last level if created
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(ACTIONS, 0)
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+    def problems(self) -> list[RowProblem]:
+        return [p for row in self.rows for p in row.problems]
+
+    def sub_units_to_create(self) -> list[str]:
+        return [path for path in self.unknown_sub_units if self.sub_unit_choices.get(path) is None]
+
+
+# --- planning ------------------------------------------------------------------------------------
+def plan_import(db: sqlite_utils.Database, source: ImportSource, mapping: dict[int, str] | None = None, *,
+                sub_unit_choices: dict[str, int | None] | None = None, progress: Progress | None = None,
+                is_cancelled: IsCancelled | None = None, today: dt.date | None = None) -> ImportPlan:
+    """Check every data row and decide what it does. Reads the database, writes nothing."""
+    mapping = dict(sorted((source.mapping if mapping is None else mapping).items()))
+    _check_mapping(mapping, source.headers)
+    progress = progress or no_progress
+    planner = _RowPlanner(db, sub_unit_choices or {}, today or dt.date.today())
+    table = source.table
+    first_data = source.header_index + 1
+    total = len(table.rows) - first_data
+    rows = []
+    for offset, cells in enumerate(table.rows[first_data:]):
+        if offset % PROGRESS_INTERVAL == 0:
+            check_cancel(is_cancelled)
+            progress(offset, total, f"正在检查第 {offset + 1}/{total} 行…")
+        raw = {key: cells[column] for column, key in mapping.items() if not is_blank(cells[column])}
+        if not raw or _is_footer(cells) or normalize_header(raw.get("name")) in _NAME_HEADERS:
+            continue  # blank line, 制表人/合计 line, or the header repeated on a printed page
+        rows.append(planner.plan(table.row_number(first_data + offset), raw))
+    progress(total, total, "检查完成")
+    used = {row.sub_unit_path for row in rows if row.action != "invalid"}
+    unknown = [path for path in planner.units.unknown if path in used]
+    return ImportPlan(source, mapping, rows, unknown,
+                      {**dict.fromkeys(unknown), **planner.units.choices}, planner.units.kinds)
+
+
+def _check_mapping(mapping: dict[int, str], headers: list[str]) -> None:
+    for column, key in mapping.items():
+        if key not in MEMBER_IMPORT_FIELDS:
+            raise UserError(f"列对应有误：“{key}”不是会员名册的字段。")
+        if not 0 <= column < len(headers):
+            raise UserError(f"列对应有误：文件中没有第 {column + 1} 列。")
+    keys = list(mapping.values())
+    for key in set(keys):
+        if keys.count(key) > 1:
+            raise UserError(f"列对应有误：有 {keys.count(key)} 列都对应到了“{MEMBER_IMPORT_FIELDS[key]}”，每项只能对应一列。")
+    if "name" not in keys:
+        raise UserError("列对应中缺少“姓名”：请指定哪一列是姓名。")
+
+
+def _is_footer(cells: list) -> bool:
+    first = next((cell_text(c) for c in cells if not is_blank(c)), "")
+    return first.startswith(FOOTER_PREFIXES)
+
+
+class _SubUnits:
+    """Resolves sub-unit paths against the database once per distinct path."""
+
+    def __init__(self, db: sqlite_utils.Database, choices: dict[str, int | None]):
+        self.db = db
+        self.paths = sub_unit_paths(db)  # id -> path of every live sub-unit
+        for path, unit_id in choices.items():
+            if unit_id is not None and unit_id not in self.paths:
+                raise UserError(f"为“{path}”选择的部门/工会小组已不存在，请重新选择。")
+        self.choices = dict(choices)
+        self.unknown: list[str] = []
+        self.kinds: dict[str, str] = {}
+        self._found: dict[str, int | None] = {}
+
+    def target(self, path: str, *, is_group: bool) -> int | None:
+        """The id the path will map to, or None when the import creates it."""
+        if path not in self._found:
+            self._found[path] = find_sub_unit_by_path(self.db, path)
+            if self._found[path] is None:
+                self.unknown.append(path)
+        if self._found[path] is None and is_group:
+            self.kinds[path] = "工会小组"
+        chosen = self.choices.get(path)
+        return chosen if chosen is not None else self._found[path]
+
+    def display(self, unit_id: int | None, path: str = "") -> str:
+        return self.paths.get(unit_id, path) if unit_id is not None else path
+
+
+class _Existing:
+    """Every live member, loaded with one query and indexed for the duplicate checks."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.by_id_number: dict[str, dict] = {}
+        self.by_name_birth: dict[tuple, list[dict]] = {}
+        self.by_name_unit: dict[tuple, list[dict]] = {}
+        for member in db.query("SELECT * FROM members WHERE voided_at IS NULL"):
+            if member["id_number"]:
+                self.by_id_number[member["id_number"]] = member
+            if member["birth_date"]:
+                self.by_name_birth.setdefault((member["name"], member["birth_date"]), []).append(member)
+            if member["sub_unit_id"] is not None:
+                self.by_name_unit.setdefault((member["name"], member["sub_unit_id"]), []).append(member)
+
+    def similar(self, name: str, birth_date: str | None, unit_id: int | None,
+                *, without_id_only: bool) -> tuple[dict, str] | None:
+        """An existing member with the same name and birth date (or sub-unit), and what matched."""
+        candidates = [(m, "出生日期") for m in self.by_name_birth.get((name, birth_date), [])]
+        candidates += [(m, "部门") for m in self.by_name_unit.get((name, unit_id), [])]
+        for member, matched in candidates:
+            if not (without_id_only and member["id_number"]):
+                return member, matched
+        return None
+
+
+class _RowPlanner:
+    def __init__(self, db: sqlite_utils.Database, sub_unit_choices: dict[str, int | None], today: dt.date):
+        self.today = today
+        self.existing = _Existing(db)
+        self.units = _SubUnits(db, sub_unit_choices)
+        self.blank = _blank_member(db)
+        self.first_row_of_id: dict[str, int] = {}
+
+    def plan(self, row_number: int, raw: dict) -> PlannedRow:
+        member_raw = {"name": None, **{k: v for k, v in raw.items() if k in FIELD_BY_KEY}}
+        normalized = normalize_member(member_raw, today=self.today)
+        problems = [RowProblem(row_number, p.field, p.label, p.message, p.severity) for p in normalized.problems]
+
+        def add(key: str, message: str, severity: str = "error") -> None:
+            problems.append(RowProblem(row_number, key, MEMBER_IMPORT_FIELDS[key], message, severity))
+
+        values = normalized.values
+        name = values.get("name") or cell_text(raw.get("name"))
+        path, is_group = _sub_unit_path(raw)
+        unit_id = self.units.target(path, is_group=is_group) if path else None
+        status = _status(raw, add)
+        status_date = _status_date(raw, add)
+
+        number = values.get("id_number")
+        if number:
+            first = self.first_row_of_id.setdefault(number, row_number)
+            if first != row_number:
+                add("id_number", f"身份证号与第{first}行重复，同一个人在文件中只能出现一次")
+        member = self.existing.by_id_number.get(number) if number else None
+        changes: dict = {}
+        if member is None:
+            planned_values = {**self.blank, **values}
+            similar = self.existing.similar(name, values.get("birth_date"), unit_id, without_id_only=bool(number))
+            if similar:
+                other, matched = similar
+                add("name", f"可能与已有会员“{other['name']}”（编号 {other['id']}）重复：姓名和{matched}相同，"
+                            "将作为新会员导入，请核对", "warning")
+        else:
+            planned_values = {**{k: member[k] for k in MEMBER_VALUE_KEYS}, **values}
+            changes = {k: (member[k], v) for k, v in values.items() if member[k] != v}
+            if name and member["name"] != name:
+                add("id_number", f"身份证号与已有会员“{member['name']}”相同，但姓名不同；导入后姓名将改为“{name}”，"
+                                 "请核对身份证号是否填错", "warning")
+            if path and (unit_id is None or unit_id != member["sub_unit_id"]):  # None: created by the import
+                changes["sub_unit"] = (self.units.display(member["sub_unit_id"]), self.units.display(unit_id, path))
+            if status and status != member["status"]:
+                changes["status"] = (member["status"], status)
+                status_date = status_date or self.today.isoformat()
+
+        if any(p.severity == "error" for p in problems):
+            action = "invalid"
+        elif member is None:
+            action = "new"
+        else:
+            action = "update" if changes else "unchanged"
+        return PlannedRow(row_number, action, name, planned_values, path, status,
+                          member["id"] if member else None, changes, problems, status_date)
+
+
+def _blank_member(db: sqlite_utils.Database) -> dict:
+    """The column defaults of a new member, as the database itself would fill them in."""
+    defaults = {row[1]: row[4] for row in db.execute("PRAGMA table_info(members)").fetchall()}
+    expressions = ", ".join(defaults[key] or "NULL" for key in MEMBER_VALUE_KEYS)
+    return dict(zip(MEMBER_VALUE_KEYS, db.execute(f"SELECT {expressions}").fetchone()))
+
+
+def _sub_unit_path(raw: dict) -> tuple[str, bool]:
+    """("一车间/甲班", whether the last level is a 工会小组) from the sub_unit and union_group cells."""
+    group = split_path(cell_text(raw.get("union_group")))
+    return PATH_SEPARATOR.join(split_path(cell_text(raw.get("sub_unit"))) + group), bool(group)
+
+
+def _status(raw: dict, add) -> str | None:
+    text = cell_text(raw.get("status"))
+    status = STATUS_ALIASES.get(text, text)
+    if status and status not in STATUSES:
+        add("status", f"“{text}”不是有效的会员状态，应为：{'、'.join(STATUSES)}")
+        return None
+    return status or None
+
+
+def _status_date(raw: dict, add) -> str | None:
+    try:
+        day = parse_date(raw.get("status_date"))
+    except DateParseError as exc:
+        add("status_date", str(exc))
+        return None
+    return day.isoformat() if day else None
+
+
+# --- committing ------------------------------------------------------------------------------------
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int
+    sub_units_created: int
+
+
+class ImportBlocked(UserError):
+    """Some rows are invalid and the user did not choose to skip them; nothing was written."""
+
+
+def commit_import(db: sqlite_utils.Database, plan: ImportPlan, *, skip_invalid: bool = False,
+                  progress: Progress | None = None, is_cancelled: IsCancelled | None = None) -> ImportResult:
+    """Write the plan in one transaction; on any error or a cancel nothing is written."""
+    counts = plan.counts()
+    if counts["invalid"] and not skip_invalid:
+        raise ImportBlocked(f"有 {counts['invalid']} 行数据有问题，为保证名册完整，本次没有导入任何数据。"
+                            "请修改文件后重新导入，或选择跳过有问题的行。")
+    progress = progress or no_progress
+    store = MemberStore(db)
+    to_write = [row for row in plan.rows if row.action in ("new", "update")]
+    total = len(to_write)
+    created = updated = 0
+    try:
+        with transaction(db) as conn:
+            units_before = conn.execute("SELECT count(*) FROM sub_units").fetchone()[0]
+            unit_ids = _sub_unit_ids(db, plan, to_write)
+            current = {m["id"]: m for m in db.query("SELECT * FROM members WHERE voided_at IS NULL")} \
+                if counts["update"] else {}
+            for done, row in enumerate(to_write):
+                if done % PROGRESS_INTERVAL == 0:
+                    check_cancel(is_cancelled)
+                    progress(done, total, f"正在导入第 {done + 1}/{total} 行…")
+                unit_id = unit_ids.get(row.sub_unit_path)
+                if row.action == "new":
+                    store.insert_clean({**row.values, "sub_unit_id": unit_id}, status=row.status or "在册",
+                                       status_date=row.status_date, reason=IMPORT_REASON)
+                    created += 1
+                elif _apply_update(store, row, current, unit_id):
+                    updated += 1
+            check_cancel(is_cancelled)
+            units_created = conn.execute("SELECT count(*) FROM sub_units").fetchone()[0] - units_before
+    except sqlite3.IntegrityError as exc:
+        raise UserError("数据库在检查之后被修改过（例如另一处录入了相同身份证号的会员），本次没有导入任何数据。"
+                        "请重新检查后再导入。") from exc
+    progress(total, total, "导入完成")
+    return ImportResult(created=created, updated=updated,
+                        unchanged=counts["unchanged"] + counts["update"] - updated,
+                        skipped=counts["invalid"], sub_units_created=units_created)
+
+
+def _sub_unit_ids(db: sqlite_utils.Database, plan: ImportPlan, rows: list[PlannedRow]) -> dict[str, int]:
+    """Path -> sub_units.id for the rows to write, creating the paths the user did not map."""
+    ids = {}
+    for path in dict.fromkeys(row.sub_unit_path for row in rows if row.sub_unit_path):
+        chosen = plan.sub_unit_choices.get(path)
+        ids[path] = chosen if chosen is not None else \
+            ensure_sub_unit_path(db, path, kind=plan.sub_unit_kinds.get(path, "部门"))
+    return ids
+
+
+def _apply_update(store: MemberStore, row: PlannedRow, current: dict[int, dict], unit_id: int | None) -> bool:
+    member = current.get(row.member_id)
+    if member is None:
+        raise UserError(f"第{row.row_number}行：会员“{row.name}”在检查之后已被作废，本次没有导入任何数据。"
+                        "请重新检查后再导入。")
+    values = {key: new for key, (_old, new) in row.changes.items() if key in FIELD_BY_KEY}
+    if "sub_unit" in row.changes:
+        values["sub_unit_id"] = unit_id
+    changed = bool(store.update_clean(row.member_id, values, current=member))
+    if "status" in row.changes:
+        store.change_status(row.member_id, row.status, row.status_date, IMPORT_REASON)
+        changed = True
+    return changed
+
+
+# --- command line ------------------------------------------------------------------------------------
+def members_import_command(db_path, file, *, dry_run: bool, skip_invalid: bool, out: TextIO) -> int:
+    """``gonghui-desk members import``: check the file, print the plan and its problems, write it."""
+    try:
+        source = open_source(file)
+        db = open_database(Path(db_path))
+    except UserError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        plan = plan_import(db, source)
+        _print_plan(plan, out)
+        invalid = plan.counts()["invalid"]
+        if dry_run:
+            print("试运行：没有写入数据库。", file=out)
+            return EXIT_INVALID if invalid else EXIT_OK
+        try:
+            result = commit_import(db, plan, skip_invalid=skip_invalid)
+        except ImportBlocked:
+            print(f"有 {invalid} 行数据有问题，没有写入任何数据。请修改文件后重新导入，"
+                  "或加上 --skip-invalid 只导入没有问题的行。", file=out)
+            return EXIT_INVALID
+        print(f"导入完成：新增 {result.created} 人，更新 {result.updated} 人，无变化 {result.unchanged} 人，"
+              f"跳过 {result.skipped} 行，新建部门/工会小组 {result.sub_units_created} 个。", file=out)
+        return EXIT_OK
+    except UserError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        db.conn.close()
+
+
+def _print_plan(plan: ImportPlan, out: TextIO) -> None:
+    source, table = plan.source, plan.source.table
+    print(f"文件：{table.path}", file=out)
+    print(f"工作表：{table.sheet_name}", file=out)
+    if table.note:
+        print(f"说明：{table.note}", file=out)
+    print(f"表头：第{source.header_row_number}行", file=out)
+    print("列对应：", file=out)
+    for column, key in plan.mapping.items():
+        print(f"  {_column_title(source, column)} → {MEMBER_IMPORT_FIELDS[key]}", file=out)
+    unused = [_column_title(source, c) for c in range(len(source.headers)) if c not in plan.mapping]
+    if unused:
+        print(f"未使用的列：{'、'.join(unused)}", file=out)
+    counts = plan.counts()
+    print(f"检查结果：新增 {counts['new']} 人，更新 {counts['update']} 人，无变化 {counts['unchanged']} 人，"
+          f"有问题 {counts['invalid']} 行。", file=out)
+    to_create = plan.sub_units_to_create()
+    if to_create:
+        print(f"将新建的部门/工会小组：{'、'.join(to_create)}", file=out)
+    for severity, title in (("error", "问题："), ("warning", "提示：")):
+        problems = [p for p in plan.problems() if p.severity == severity]
+        if problems:
+            print(title, file=out)
+            for problem in problems:
+                print(problem.text, file=out)
+
+
+def _column_title(source: ImportSource, column: int) -> str:
+    return source.headers[column] or f"（{get_column_letter(column + 1)}列）"

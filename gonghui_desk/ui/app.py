@@ -1,0 +1,139 @@
+"""Starting the GUI: the QApplication, Chinese Qt texts, the font, the database and the main window."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from gonghui_desk import APP_NAME, APP_TITLE, __version__
+from gonghui_desk.db.connection import DatabaseTooNewError, NotOurDatabaseError
+from gonghui_desk.errors import UserError
+from gonghui_desk.paths import resources_dir
+from gonghui_desk.ui.app_context import AppContext
+from gonghui_desk.ui.main_window import MainWindow
+from gonghui_desk.ui.workers import Job
+
+ORGANIZATION = "gonghui-desk"
+
+# Preferred UI fonts, best first; the first one installed is used and the rest are fallbacks.
+FONT_FAMILIES = {
+    "win32": ["Microsoft YaHei UI", "Microsoft YaHei", "SimSun"],
+    "darwin": ["PingFang SC", "Hiragino Sans GB", "Heiti SC"],
+    "other": ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Droid Sans Fallback"],
+}
+
+
+def install_translations(app: QApplication) -> bool:
+    """Qt's own Chinese texts (确定/取消, the file dialog…); False when the .qm files are missing."""
+    QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
+    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+               str(resources_dir() / "translations")]
+    installed = False
+    for name in ("qtbase_zh_CN",):
+        translator = QTranslator(app)
+        for folder in folders:
+            if folder and Path(folder).is_dir() and translator.load(name, folder):
+                app.installTranslator(translator)
+                installed = True
+                break
+    return installed
+
+
+def choose_font(app: QApplication) -> QFont:
+    """The platform's Chinese UI font at the platform's size (never smaller than 9 pt)."""
+    font = QFont(app.font())
+    key = sys.platform if sys.platform in FONT_FAMILIES else "other"
+    installed = set(QFontDatabase.families())
+    families = [name for name in FONT_FAMILIES[key] if name in installed]
+    if families:
+        font.setFamilies(families + [f for f in font.families() if f not in families])
+    if font.pointSizeF() > 0 and font.pointSizeF() < 9:
+        font.setPointSizeF(9)
+    return font
+
+
+def setup_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (reused if one exists, as under pytest-qt) with names, icon, texts and font."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationVersion(__version__)
+    icon = resources_dir() / "icon.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    if not app.property("gonghui_setup_done"):
+        install_translations(app)
+        app.setFont(choose_font(app))
+        app.setProperty("gonghui_setup_done", True)
+    return app
+
+
+def open_context(db_path: str | Path) -> AppContext | None:
+    """Open the database; on failure show why (without a parent window) and return None."""
+    try:
+        return AppContext(db_path)
+    except (DatabaseTooNewError, NotOurDatabaseError, UserError) as exc:
+        QMessageBox.critical(None, f"{APP_TITLE} — 无法打开数据库", str(exc))
+    except (sqlite3.Error, OSError) as exc:
+        QMessageBox.critical(None, f"{APP_TITLE} — 无法打开数据库",
+                             f"无法打开数据库文件“{db_path}”：{exc}\n\n"
+                             "请检查文件是否被其他程序占用，或是否有读写权限。")
+    return None
+
+
+def create_main_window(context: AppContext) -> MainWindow:
+    """The main window for ``context``, not yet shown (tests build it without running the event loop)."""
+    return MainWindow(context)
+
+
+def restore_window_state(window: MainWindow) -> None:
+    settings = QSettings(ORGANIZATION, APP_NAME)
+    geometry = settings.value("main_window/geometry")
+    if geometry is not None:
+        window.restoreGeometry(geometry)
+
+
+def save_window_state(window: MainWindow) -> None:
+    settings = QSettings(ORGANIZATION, APP_NAME)
+    settings.setValue("main_window/geometry", window.saveGeometry())
+
+
+def wait_for_jobs(msecs: int = 15000) -> None:
+    """Let running worker threads finish before the application object goes away.
+
+    Events are processed while waiting: a job's thread is told to quit through a queued signal.
+    """
+    deadline = time.monotonic() + msecs / 1000
+    for job in list(Job._running):
+        job.cancel()
+        while job.thread.isRunning() and time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            job.wait(20)
+    QCoreApplication.processEvents()
+
+
+def run_gui(db_path: str | Path) -> int:
+    """Open the GUI on ``db_path``; returns the exit status (1 when the database cannot be opened)."""
+    app = setup_application()
+    context = open_context(db_path)
+    if context is None:
+        return 1
+    window = create_main_window(context)
+    restore_window_state(window)
+    window.show()
+    if not context.profile().is_set_up:
+        window.show_first_run()
+    window.start_auto_backup()
+    code = app.exec()
+    wait_for_jobs()  # also delivers the finished jobs' results while the window still exists
+    save_window_state(window)
+    window.context.close()  # the window may have switched to another database
+    return code

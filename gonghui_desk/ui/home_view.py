@@ -1,0 +1,234 @@
+"""首页: the union's figures at a glance, members by sub-unit, reminders and common actions.
+
+Every figure card comes from :func:`gonghui_desk.stats.home_figures`, so the figures that later
+modules register with ``stats.register`` appear here without changing this view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+                               QSizePolicy, QVBoxLayout, QWidget)
+
+from gonghui_desk import stats
+from gonghui_desk.ui.charts import HorizontalBarChart
+
+CARD_MIN_WIDTH = 150
+
+
+def _date_text(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+class FigureCard(QFrame):
+    """One headline figure: a label, a big number with its unit, and a small hint."""
+
+    def __init__(self, figure: stats.Figure, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("figureCard")
+        self.figure = figure
+        self.setMinimumWidth(CARD_MIN_WIDTH)
+        policy = QSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(2)
+        self.label = QLabel(figure.label)
+        self.label.setObjectName("figureLabel")
+        self.value = QLabel(self.value_text())
+        self.value.setObjectName("figureValue")
+        self.value.setTextFormat(Qt.RichText)
+        self.hint = QLabel(figure.hint or " ")
+        self.hint.setObjectName("figureHint")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.label)
+        layout.addWidget(self.value)
+        layout.addWidget(self.hint)
+        layout.addStretch(1)
+        if figure.hint:
+            self.setToolTip(figure.hint)
+
+    def value_text(self) -> str:
+        unit = f"<span style='font-size:10pt; font-weight:normal; color:#666'>&nbsp;{self.figure.unit}</span>" \
+            if self.figure.unit else ""
+        return f"{self.figure.value}{unit}"
+
+    def plain_text(self) -> str:
+        return f"{self.figure.value}{self.figure.unit}"
+
+
+class HomeView(QWidget):
+    """The first page. ``action_requested`` carries "new_member", "import" or "profile"."""
+
+    action_requested = Signal(str)
+
+    def __init__(self, context, parent: QWidget | None = None, *, today: dt.date | None = None):
+        super().__init__(parent)
+        self.context = context
+        self._today = today
+        self.cards: list[FigureCard] = []
+        self._columns = 0
+        self.figures: stats.HomeFigures | None = None
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        body = QWidget()
+        body.setObjectName("homeBody")
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(28, 22, 28, 22)
+        layout.setSpacing(14)
+
+        # header: union name, kind, upstream, term
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(4)
+        self.name_label = QLabel()
+        self.name_label.setObjectName("unionName")
+        self.name_label.setWordWrap(True)
+        self.details_label = QLabel()
+        self.details_label.setObjectName("mutedText")
+        self.details_label.setWordWrap(True)
+        titles.addWidget(self.name_label)
+        titles.addWidget(self.details_label)
+        header.addLayout(titles, 1)
+        self.setup_button = QPushButton("填写工会信息…")
+        self.setup_button.clicked.connect(lambda: self.action_requested.emit("profile"))
+        header.addWidget(self.setup_button, 0, Qt.AlignTop)
+        layout.addLayout(header)
+
+        # figure cards
+        self.as_of_label = QLabel()
+        self.as_of_label.setObjectName("sectionTitle")
+        layout.addWidget(self.as_of_label)
+        self.cards_grid = QGridLayout()
+        self.cards_grid.setHorizontalSpacing(12)
+        self.cards_grid.setVerticalSpacing(12)
+        layout.addLayout(self.cards_grid)
+
+        # chart on the left; reminders and actions on the right
+        lower = QHBoxLayout()
+        lower.setSpacing(14)
+        chart_box = QGroupBox("各单位在册会员")
+        chart_layout = QVBoxLayout(chart_box)
+        self.chart = HorizontalBarChart(chart_box, unit="人", max_bars=12)
+        chart_layout.addWidget(self.chart)
+        chart_note = QLabel("下级单位（工会小组等）的会员计入其所属的一级单位。")
+        chart_note.setObjectName("mutedText")
+        chart_note.setWordWrap(True)
+        chart_layout.addWidget(chart_note)
+        chart_layout.addStretch(1)
+        lower.addWidget(chart_box, 3)
+
+        side = QVBoxLayout()
+        side.setSpacing(14)
+        self.reminders_box = QGroupBox("提醒")
+        self.reminders_layout = QVBoxLayout(self.reminders_box)
+        self.reminder_labels: list[QLabel] = []
+        side.addWidget(self.reminders_box)
+
+        actions_box = QGroupBox("常用操作")
+        actions = QVBoxLayout(actions_box)
+        for text, key in (("新增会员", "new_member"), ("导入会员名册…", "import"), ("工会信息…", "profile")):
+            button = QPushButton(text)
+            button.clicked.connect(lambda checked=False, k=key: self.action_requested.emit(k))
+            actions.addWidget(button)
+        side.addWidget(actions_box)
+        side.addStretch(1)
+        lower.addLayout(side, 2)
+        layout.addLayout(lower)
+        layout.addStretch(1)
+
+        self.set_reminders([])
+        context.members_changed.connect(self.refresh)
+        context.profile_changed.connect(self.refresh)
+        self.refresh()
+
+    # --- data --------------------------------------------------------------------------
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    def refresh(self) -> None:
+        profile = self.context.profile()
+        today = self.today()
+        if profile.is_set_up:
+            self.name_label.setText(profile.name)
+            parts = [f"{profile.kind}工会"]
+            if profile.upstream_union:
+                parts.append(f"上级工会：{profile.upstream_union}")
+            if profile.term_number:
+                term = f"第{profile.term_number}届委员会"
+                if profile.term_elected_on or profile.term_expires_on:
+                    term += f"（{profile.term_elected_on or '?'} 至 {profile.term_expires_on or '?'}）"
+                parts.append(term)
+            if profile.chair:
+                parts.append(f"主席：{profile.chair}")
+            self.details_label.setText("　·　".join(parts))
+            self.setup_button.hide()
+        else:
+            self.name_label.setText("尚未填写工会信息")
+            self.details_label.setText("请先填写本工会的名称和单位类型，报表和文书中的称呼都由此而来。")
+            self.setup_button.show()
+
+        self.figures = stats.home_figures(self.context.db, today)
+        self.as_of_label.setText(f"主要数字（统计截至 {_date_text(today)}）")
+        for card in self.cards:
+            self.cards_grid.removeWidget(card)
+            card.deleteLater()
+        self.cards = [FigureCard(figure) for figure in self.figures.figures]
+        self._columns = 0
+        self._place_cards()
+
+        self.chart.set_data(self.figures.by_sub_unit)
+        self.chart.set_empty_text("还没有会员。可在“会员”页新增会员，或导入已有的会员名册。")
+
+    def set_reminders(self, reminders: list[str]) -> None:
+        """Show ``reminders`` (one line each), or 暂无提醒. Later modules feed this box."""
+        for label in self.reminder_labels:
+            self.reminders_layout.removeWidget(label)
+            label.deleteLater()
+        self.reminder_labels = []
+        texts = reminders or ["暂无提醒"]
+        for text in texts:
+            label = QLabel(text)
+            label.setWordWrap(True)
+            if not reminders:
+                label.setObjectName("mutedText")
+            self.reminders_layout.addWidget(label)
+            self.reminder_labels.append(label)
+        if not reminders:
+            note = QLabel("生日、退休、换届、提案逾期等提醒会在相应模块完成后显示在这里。")
+            note.setObjectName("mutedText")
+            note.setWordWrap(True)
+            self.reminders_layout.addWidget(note)
+            self.reminder_labels.append(note)
+
+    def figure_texts(self) -> dict[str, str]:
+        """{label: "123人"} of the cards shown (used by tests and accessibility)."""
+        return {card.figure.label: card.plain_text() for card in self.cards}
+
+    # --- layout ------------------------------------------------------------------------
+    def _place_cards(self) -> None:
+        available = max(self.width() - 56, CARD_MIN_WIDTH)
+        columns = max(1, min(len(self.cards) or 1, available // (CARD_MIN_WIDTH + 12), 6))
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for card in self.cards:
+            self.cards_grid.removeWidget(card)
+        for i, card in enumerate(self.cards):
+            self.cards_grid.addWidget(card, i // columns, i % columns)
+        for column in range(6):
+            self.cards_grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_cards()

@@ -1,0 +1,366 @@
+"""The main window: navigation on the left, one page per module, menus and the status bar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+                               QMessageBox, QStackedWidget, QWidget)
+
+from gonghui_desk import APP_TITLE, __version__, backup
+from gonghui_desk.errors import UserError
+from gonghui_desk.ui.app_context import AppContext
+from gonghui_desk.ui.home_view import HomeView
+from gonghui_desk.ui.members_view import MembersView
+from gonghui_desk.ui.placeholder_view import PlaceholderView
+from gonghui_desk.ui.workers import Job, run_job, show_error
+
+ACCENT = "#b8322a"
+
+STYLE_SHEET = f"""
+QListWidget#navigation {{
+    background: #f3f4f6; border: none; border-right: 1px solid #dcdfe4; outline: 0; padding-top: 8px;
+}}
+QListWidget#navigation::item {{ padding: 8px 14px; border-left: 3px solid transparent; }}
+QListWidget#navigation::item:hover:!selected {{ background: #e7e9ee; }}
+QListWidget#navigation::item:selected {{
+    background: #ffffff; color: {ACCENT}; border-left: 3px solid {ACCENT}; font-weight: bold;
+}}
+QLabel#pageTitle {{ font-size: 16pt; font-weight: bold; }}
+QLabel#unionName {{ font-size: 17pt; font-weight: bold; color: #222; }}
+QLabel#dialogTitle {{ font-size: 14pt; font-weight: bold; }}
+QLabel#sectionTitle {{ font-weight: bold; color: #444; }}
+QLabel#mutedText {{ color: #6b6b6b; }}
+QLabel#errorText {{ color: #c0392b; }}
+QLabel#okText {{ color: #2e7d32; }}
+QLabel#comingBadge {{
+    background: #fdf0d5; color: #8a5a00; border: 1px solid #f0d090; border-radius: 9px; padding: 2px 10px;
+}}
+QFrame#placeholderCard {{ background: #ffffff; border: 1px solid #e3e3e3; border-radius: 8px; }}
+QLabel#placeholderSummary {{ font-size: 11pt; }}
+QWidget#homeBody {{ background: #fafafa; }}
+QFrame#figureCard {{ background: #ffffff; border: 1px solid #e3e3e3; border-radius: 8px; }}
+QLabel#figureLabel {{ color: #555; }}
+QLabel#figureValue {{ font-size: 20pt; font-weight: bold; color: {ACCENT}; }}
+QLabel#figureHint {{ color: #888; font-size: 8pt; }}
+QStatusBar QLabel {{ padding: 0 6px; }}
+"""
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    key: str
+    title: str
+    summary: str = ""
+    features: tuple[str, ...] = ()
+
+
+# The modules that are not built yet, and what each will do (shown on its placeholder page).
+COMING_MODULES: tuple[ModuleInfo, ...] = (
+    ModuleInfo("care", "慰问走访", "记录五必访和节日慰问，批量送温暖，打印发放签收表。", (
+        "必访类别（生病住院、婚丧、生育、退休、困难）可按本工会规定增减",
+        "按省里的标准设置各类慰问金额和上限，超标时提醒并记录原因",
+        "春节送温暖、夏送清凉等批量发放，生成发放签收表")),
+    ModuleInfo("aid", "困难帮扶", "以户为单位建立困难职工档案，年度复核、脱困销档，记录每一笔帮扶。", (
+        "档案内容对应全国困难职工帮扶系统的字段，家庭月人均收入自动计算",
+        "生活救助、医疗救助、金秋助学等帮扶的申请、审核、发放和公示",
+        "按户、人、人次分别统计")),
+    ModuleInfo("events", "活动竞赛", "劳动竞赛、技能比武、文体活动和培训：参加人员、名次和奖项。", (
+        "个人或团队报名，记录初赛、复赛、决赛成绩和获奖等次",
+        "统计活动场次、参与人次、参与人数和参与率")),
+    ModuleInfo("honours", "荣誉", "个人、集体和本工会获得的荣誉：称号、级别、授予单位和年度。", (
+        "从推荐、申报到获评的进度",
+        "按级别从高到低列出，供工作总结引用")),
+    ModuleInfo("proposals", "职代会提案", "一事一案录入提案和附议人，立案审查、交办承办部门、跟踪答复和满意度。", (
+        "立案、不立案、转为意见建议或合并立案",
+        "承办期限到期提醒，逾期未答复的提案突出显示",
+        "自动统计立案率、答复率、办结率和满意率，生成提案办理情况报告")),
+    ModuleInfo("summary", "工作总结", "根据台账中的记录统计数字，生成年度、半年、学期工作总结和工会工作报告。", (
+        "数字都由记录算出，不会出现分项之和与合计对不上",
+        "按公文格式输出 Word 文档，章节可增删和调整顺序")),
+    ModuleInfo("reports", "上报报表", "按上级工会的表格格式填写会员花名册、困难职工、送温暖等报表。", (
+        "识别上级发来的 Excel 表头，自动填入数据",
+        "身份证号和手机号按文本保存，不会变成科学计数法")),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context: AppContext = context
+        self.pages: dict[str, QWidget] = {}
+        self.backup_job: Job | None = None
+        self.resize(1200, 760)
+        self.setMinimumSize(QSize(900, 600))
+        self.setStyleSheet(STYLE_SHEET)
+        self._build_menus()
+        self._build_status_bar()
+        self._build_pages()
+        self.context.status_message.connect(self.show_status)
+
+    # --- building ----------------------------------------------------------------------
+    def _build_pages(self) -> None:
+        """(Re)build the navigation and pages for ``self.context``."""
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(156)
+        self.navigation.setFocusPolicy(Qt.StrongFocus)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+
+        self.pages = {}
+        self.home_view = HomeView(self.context)
+        self.home_view.action_requested.connect(self._home_action)
+        self._add_page("home", "首页", self.home_view)
+        self.members_view = MembersView(self.context)
+        self._add_page("members", "会员", self.members_view)
+        for module in COMING_MODULES:
+            page = PlaceholderView(self._module_title(module), module.summary, module.features)
+            self._add_page(module.key, self._module_title(module), page, coming=True)
+        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.setCurrentRow(0)
+        old = self.takeCentralWidget()
+        self.setCentralWidget(central)
+        if old is not None:
+            old.deleteLater()
+
+        self.context.members_changed.connect(self.refresh_member_count)
+        self.context.profile_changed.connect(self.refresh_profile)
+        self.path_label.setText(f"数据库：{self.context.db_path}")
+        self.path_label.setToolTip(str(self.context.db_path))
+        self.refresh_member_count()
+        self.refresh_profile()
+
+    def _module_title(self, module: ModuleInfo) -> str:
+        if module.key == "proposals":  # 职代会提案 / 教代会提案 …
+            return f"{self.context.profile().vocabulary.congress_short}提案"
+        return module.title
+
+    def _add_page(self, key: str, title: str, page: QWidget, *, coming: bool = False) -> None:
+        item = QListWidgetItem(title)
+        item.setData(Qt.UserRole, key)
+        item.setSizeHint(QSize(0, 40))
+        if coming:
+            item.setForeground(QBrush(QColor("#8a8a8a")))
+            item.setToolTip(f"{title}（即将推出）")
+        self.navigation.addItem(item)
+        self.stack.addWidget(page)
+        self.pages[key] = page
+        number = len(self.pages)
+        if number <= 9:
+            item.setToolTip((item.toolTip() or title) + f"　Ctrl+{number}")
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        self.open_db_action = self._action(file_menu, "打开数据库…", self.choose_database, QKeySequence.Open)
+        file_menu.addSeparator()
+        self.backup_action = self._action(file_menu, "立即备份…", self.choose_backup_target, "Ctrl+B")
+        self.open_folder_action = self._action(file_menu, "打开数据所在文件夹", self.open_data_folder)
+        file_menu.addSeparator()
+        self.quit_action = self._action(file_menu, "退出", self.close, "Ctrl+Q")
+
+        members_menu = bar.addMenu("会员(&M)")
+        self.new_member_action = self._action(members_menu, "新增会员",
+                                              lambda: self._members_call("new_member"), QKeySequence.New)
+        members_menu.addSeparator()
+        self.import_action = self._action(members_menu, "导入名册…", lambda: self._members_call("start_import"))
+        self.export_action = self._action(members_menu, "导出名册…", lambda: self._members_call("start_export"))
+        self.template_action = self._action(members_menu, "下载导入模板…",
+                                            lambda: self._members_call("download_template"))
+
+        settings_menu = bar.addMenu("设置(&S)")
+        self.profile_action = self._action(settings_menu, "工会信息…", self.open_profile_dialog)
+
+        help_menu = bar.addMenu("帮助(&H)")
+        self.about_action = self._action(help_menu, "关于", self.show_about)
+
+        for number in range(1, 10):
+            shortcut = QAction(self)
+            shortcut.setShortcut(f"Ctrl+{number}")
+            shortcut.triggered.connect(lambda checked=False, row=number - 1: self.navigation.setCurrentRow(row))
+            self.addAction(shortcut)
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = menu.addAction(text)
+        action.triggered.connect(lambda checked=False: slot())
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        return action
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.count_label = QLabel()
+        self.path_label = QLabel()
+        self.path_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        status.addPermanentWidget(self.count_label)
+        status.addPermanentWidget(self.path_label)
+
+    # --- state -------------------------------------------------------------------------
+    def refresh_member_count(self) -> None:
+        self.count_label.setText(f"在册会员 {self.context.members.count_active()} 人")
+
+    def refresh_profile(self) -> None:
+        profile = self.context.profile()
+        name = profile.name if profile.is_set_up else "未填写工会信息"
+        self.setWindowTitle(f"{APP_TITLE} — {name}")
+        for module in COMING_MODULES:
+            page = self.pages.get(module.key)
+            if page is not None:
+                title = self._module_title(module)
+                page.set_title(title)
+                self.navigation.item(self.page_keys().index(module.key)).setText(title)
+
+    def show_status(self, text: str, timeout_ms: int = 0) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def page_keys(self) -> list[str]:
+        return [self.navigation.item(row).data(Qt.UserRole) for row in range(self.navigation.count())]
+
+    def show_page(self, key: str) -> None:
+        self.navigation.setCurrentRow(self.page_keys().index(key))
+
+    def current_page_key(self) -> str:
+        return self.page_keys()[self.stack.currentIndex()]
+
+    # --- actions -----------------------------------------------------------------------
+    def _members_call(self, method: str) -> None:
+        self.show_page("members")
+        getattr(self.members_view, method)()
+
+    def _home_action(self, key: str) -> None:
+        if key == "profile":
+            self.open_profile_dialog()
+        elif key == "new_member":
+            self._members_call("new_member")
+        elif key == "import":
+            self._members_call("start_import")
+
+    def open_profile_dialog(self):
+        from gonghui_desk.ui.profile_dialog import ProfileDialog
+
+        dialog = ProfileDialog(self.context, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_first_run(self):
+        """The first-run dialog, window-modal over this window (does not block the caller)."""
+        from gonghui_desk.ui.first_run_dialog import FirstRunDialog
+
+        dialog = FirstRunDialog(self.context, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_about(self) -> QMessageBox:
+        text = (f"<h3>{APP_TITLE}</h3><p>版本 {__version__}</p>"
+                "<p>为基层工会兼职干部设计的离线工作台：会员名册、慰问走访、困难帮扶、活动竞赛、荣誉、"
+                "提案和工作总结，数字都由台账记录自动统计。</p>"
+                "<p>所有数据只保存在本机，不联网上传。软件每天自动备份一次，备份文件在数据库旁的 "
+                "backups 文件夹中。</p>"
+                f"<p>当前数据库：<br>{self.context.db_path}</p>")
+        box = QMessageBox(QMessageBox.Information, f"关于{APP_TITLE}", text, QMessageBox.Ok, self)
+        box.setTextFormat(Qt.RichText)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def open_data_folder(self) -> bool:
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.db_path.parent)))
+
+    # --- switching database --------------------------------------------------------------
+    def choose_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", str(self.context.db_path.parent),
+                                              "基层工会工作台数据库 (*.sqlite3 *.sqlite *.db);;所有文件 (*)")
+        if path:
+            self.open_database(path)
+
+    def open_database(self, path: str | Path) -> bool:
+        """Switch this window to another database file; the current one stays open on failure."""
+        path = Path(path)
+        if path.resolve() == self.context.db_path.resolve():
+            self.show_status("该数据库已经打开", 5000)
+            return True
+        try:
+            new_context = AppContext(path)
+        except UserError as exc:
+            QMessageBox.critical(self, "无法打开数据库", str(exc))
+            return False
+        except Exception as exc:  # unreadable, locked, permissions…
+            QMessageBox.critical(self, "无法打开数据库", f"无法打开“{path}”：{exc}")
+            return False
+        self.set_context(new_context)
+        self.show_status(f"已打开数据库：{path}", 8000)
+        if not new_context.profile().is_set_up:
+            self.show_first_run()
+        self.start_auto_backup()
+        return True
+
+    def set_context(self, context: AppContext) -> None:
+        old = self.context
+        self.context = context
+        context.status_message.connect(self.show_status)
+        self._build_pages()
+        if old is not None and old is not context:
+            old.close()
+            old.deleteLater()
+
+    # --- backups -------------------------------------------------------------------------
+    def start_auto_backup(self, today: dt.date | None = None) -> Job:
+        """Today's automatic backup on a worker thread; the result goes to the status bar."""
+        db_path = self.context.db_path
+
+        def job(progress, is_cancelled):
+            return backup.auto_backup_if_due(db_path, today=today)
+
+        def done(target):
+            if target is not None:
+                self.show_status(f"已自动备份到 {target}", 15000)
+
+        def failed(exc):
+            self.show_status(f"自动备份失败：{exc}。请用“文件 → 立即备份…”手动备份。")
+
+        self.backup_job = run_job(self, "自动备份", job, on_done=done, on_error=failed, show_dialog=False)
+        return self.backup_job
+
+    def default_backup_name(self) -> str:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        return f"{self.context.db_path.stem}-备份-{stamp}.sqlite3"
+
+    def choose_backup_target(self) -> None:
+        start = Path.home() / self.default_backup_name()
+        path, _ = QFileDialog.getSaveFileName(self, "备份数据库到", str(start), "数据库备份 (*.sqlite3)")
+        if path:
+            if not path.lower().endswith((".sqlite3", ".sqlite", ".db")):
+                path += ".sqlite3"
+            self.backup_to(Path(path))
+
+    def backup_to(self, target: Path) -> Job:
+        db_path = self.context.db_path
+
+        def job(progress, is_cancelled):
+            return backup.backup_now(db_path, target, progress=progress, is_cancelled=is_cancelled)
+
+        def done(result):
+            self.show_status(f"已备份到 {result}", 15000)
+            box = QMessageBox(QMessageBox.Information, "备份完成",
+                              f"数据库已备份到：\n{result}\n\n请把备份文件另存到U盘或其他电脑，以防本机损坏。",
+                              QMessageBox.Ok, self)
+            box.setAttribute(Qt.WA_DeleteOnClose)
+            box.open()
+
+        def failed(exc):
+            self.show_status("备份失败", 8000)
+            show_error(self, "备份失败", exc)
+
+        return run_job(self, "正在备份", job, on_done=done, on_error=failed)
