@@ -2,13 +2,10 @@
 import sys
 import time
 
-from PySide6.QtWidgets import QApplication
-
-from gonghui_desk.ui.app import configure_application, create_main_window
+from gonghui_desk.ui.app import create_main_window, setup_application
 from gonghui_desk.ui.app_context import AppContext
 
-app = QApplication([])
-configure_application(app)
+app = setup_application()
 window = create_main_window(AppContext(sys.argv[1]))
 window.show()
 app.processEvents()

@@ -159,7 +159,7 @@ def _normalize_id(raw, out: NormalizedMember) -> idcard.IdNumber | None:
 def _normalize_choice(f: Field, raw, out: NormalizedMember) -> None:
     text = _text(raw)
     if not text:
-        out.values[f.key] = ""
+        out.values[f.key] = None if f.key == "sex" else ""  # sex is NULL when unknown
         return
     aliases = _CHOICE_ALIASES.get(f.key, {})
     text = aliases.get(text, aliases.get(text.lower(), text))

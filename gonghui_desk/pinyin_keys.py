@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import product
 
-from pypinyin import lazy_pinyin
 
 # Characters whose surname reading differs from pypinyin's first guess.
 _SURNAME_READINGS = {
@@ -24,6 +23,8 @@ _SURNAME_READINGS = {
 
 @lru_cache(maxsize=65536)
 def _readings(name: str) -> tuple[tuple[str, ...], ...]:
+    from pypinyin import lazy_pinyin  # its dictionaries take a quarter second to load: not at start-up
+
     per_char = [(p,) for p in lazy_pinyin(name, errors=lambda chars: list(chars.lower()))]
     if name and name[0] in _SURNAME_READINGS and per_char:
         per_char[0] = _SURNAME_READINGS[name[0]]

@@ -97,3 +97,11 @@ def test_derived_facts():
     assert facts["next_birthday"] == dt.date(2026, 12, 1)
     assert facts["retirement"].date == dt.date(2026, 3, 1)
     assert facts["working"] == "在职"
+
+
+def test_sex_can_be_left_empty_and_cleared(store):
+    member_id = store.create({"name": "周七", "sex": ""})
+    assert store.get(member_id)["sex"] is None
+    store.update(member_id, {"sex": "女"})
+    store.update(member_id, {"sex": ""})
+    assert store.get(member_id)["sex"] is None

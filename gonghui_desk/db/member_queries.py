@@ -8,7 +8,9 @@ never loaded into the GUI.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from typing import Iterable
 
 import sqlite_utils
 
@@ -44,7 +46,7 @@ LIST_COLUMNS = ("id", "name", "sex", "birth_date", "sub_unit_id", "id_number", "
 @dataclass
 class MemberFilter:
     search: str = ""
-    status: str | None = None  # None: every status
+    status: str | tuple[str, ...] | None = None  # one status, several (在册+退休), or None: every status
     voided: bool = False  # True: only voided (mistaken) entries
     sub_unit_ids: tuple[int, ...] | None = None  # a sub-unit and its descendants
     sex: str | None = None
@@ -64,7 +66,10 @@ def where_clause(f: MemberFilter, today: dt.date | None = None) -> tuple[str, li
     for term in f.search.lower().split():
         clauses.append("m.search_text LIKE ? ESCAPE '\\'")
         params.append(f"%{_escape_like(term)}%")
-    if f.status:
+    if isinstance(f.status, tuple):
+        clauses.append(f"m.status IN ({', '.join('?' * len(f.status))})")
+        params.extend(f.status)
+    elif f.status:
         clauses.append("m.status = ?")
         params.append(f.status)
     if f.sub_unit_ids:
@@ -100,6 +105,40 @@ def member_ids(db: sqlite_utils.Database, f: MemberFilter, *, order: str = "name
     tie = "" if column == "m.name_sort" else f", m.name_sort {direction}"
     sql = f"SELECT m.id FROM members m WHERE {where} ORDER BY {column} {direction}{tie}, m.id {direction}"
     return [r[0] for r in db.execute(sql, params).fetchall()]
+
+
+def matching_ids(db: sqlite_utils.Database, f: MemberFilter, today: dt.date | None = None, *,
+                 within: Iterable[int] | None = None) -> set[int]:
+    """The ids of the members matching ``f``, unordered: one scan, no sort.
+
+    Search-as-you-type keeps the ordered ids of the filter without its search text and keeps
+    only those found here: whatever the list is sorted by, a keystroke costs one scan of the
+    covering ``members_list`` index (20–40 ms for 100,000 members) instead of a sort (up to
+    200 ms when sorted by age or department). With an age band or departments the planner would
+    pick the birth-date or sub-unit index and read the table row by row (55–85 ms), so those
+    scan the table itself. ``within`` restricts the check to these ids (the previous matches when
+    the search text only got longer, see :func:`search_narrows`), which reads just those rows.
+    """
+    where, params = where_clause(f, today)
+    if within is not None:
+        # CROSS JOIN makes SQLite walk the given ids and look each row up by its key.
+        source = "json_each(?) AS j CROSS JOIN members m ON m.id = j.value"
+        params = [json.dumps(list(within))] + params
+    else:
+        source = "members m NOT INDEXED" if f.age_band or f.sub_unit_ids else "members m"
+    # One JSON array instead of a Python row per member: much cheaper for large results.
+    found = db.execute(f"SELECT json_group_array(m.id) FROM {source} WHERE {where}", params).fetchone()[0]
+    return set(json.loads(found)) if found else set()
+
+
+def search_narrows(old_search: str, new_search: str) -> bool:
+    """True when every member matching ``new_search`` also matches ``old_search``.
+
+    Every search term must be a substring of the search text (see :func:`where_clause`), so
+    this holds when each old term is part of some new term ("zh" → "zhang", "王" → "王 138").
+    """
+    old_terms, new_terms = old_search.lower().split(), new_search.lower().split()
+    return bool(old_terms) and all(any(t in u for u in new_terms) for t in old_terms)
 
 
 def count_members(db: sqlite_utils.Database, f: MemberFilter, today: dt.date | None = None) -> int:

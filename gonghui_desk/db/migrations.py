@@ -122,7 +122,7 @@ def _v1_foundation(conn: sqlite3.Connection) -> None:
         CREATE INDEX members_list ON members(name_sort, id, status, sub_unit_id, sex, birth_date, join_date,
                                              is_migrant_worker, model_worker_type, search_text)
             WHERE voided_at IS NULL;
-        CREATE INDEX members_sub_unit ON members(sub_unit_id, name_sort);
+        CREATE INDEX members_sub_unit ON members(sub_unit_id, status) WHERE voided_at IS NULL;
         CREATE INDEX members_birth_date ON members(birth_date);
         CREATE INDEX members_join_date ON members(join_date);
 

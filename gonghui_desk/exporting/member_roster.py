@@ -45,7 +45,8 @@ def sub_unit_placements(db: sqlite_utils.Database) -> dict[int, tuple[str, str]]
 
 def describe_filter(db: sqlite_utils.Database, member_filter: MemberFilter) -> str:
     """The subtitle of a roster: which members it lists, in words."""
-    parts = [f"状态：{member_filter.status or '全部'}"]
+    status = member_filter.status
+    parts = [f"状态：{'、'.join(status) if isinstance(status, tuple) else status or '全部'}"]
     if member_filter.voided:
         parts.append("已作废的记录")
     if member_filter.sub_unit_ids:

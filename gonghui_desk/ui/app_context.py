@@ -35,4 +35,7 @@ class AppContext(QObject):
         return open_database(self.db_path, create=False)
 
     def close(self) -> None:
-        self.db.conn.close()
+        try:
+            self.db.execute("PRAGMA optimize")  # keeps the query planner's statistics current
+        finally:
+            self.db.conn.close()
