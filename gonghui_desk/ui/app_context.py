@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -35,7 +36,9 @@ class AppContext(QObject):
         return open_database(self.db_path, create=False)
 
     def close(self) -> None:
+        """Close the database (safe to call twice)."""
         try:
             self.db.execute("PRAGMA optimize")  # keeps the query planner's statistics current
-        finally:
-            self.db.conn.close()
+        except sqlite3.ProgrammingError:  # already closed
+            return
+        self.db.conn.close()
