@@ -46,8 +46,12 @@ def name_keys(name: str) -> tuple[str, str]:
 
 
 def sort_key(name: str) -> str:
-    """Pinyin for ordering names as a Chinese reader expects (surnames read as surnames)."""
-    return "".join(options[0] for options in _readings((name or "").strip())).lower()
+    """Pinyin for ordering names as a Chinese reader expects (surnames read as surnames).
+
+    Syllables are separated by spaces so that each surname stays together: 陈 (chen) sorts
+    before 程 (cheng) whatever the given names are.
+    """
+    return " ".join(options[0] for options in _readings((name or "").strip())).lower()
 
 
 __all__ = ["name_keys", "sort_key"]

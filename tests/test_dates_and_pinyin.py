@@ -49,3 +49,8 @@ def test_surname_readings_include_the_surname_pronunciation():
 def test_sort_key_orders_by_pinyin():
     names = ["赵六", "李四", "张三", "王五"]
     assert sorted(names, key=sort_key) == ["李四", "王五", "张三", "赵六"]
+
+
+def test_a_surname_stays_together_whatever_the_given_name():
+    names = ["陈辉坤", "程丹琴", "陈芳萍"]
+    assert sorted(names, key=sort_key) == ["陈芳萍", "陈辉坤", "程丹琴"]
