@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.path_label = QLabel()
         self.path_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.path_label.setContentsMargins(0, 0, 12, 0)  # clear of the window's size grip
         status.addPermanentWidget(self.count_label)
         status.addPermanentWidget(self.path_label)
 
