@@ -125,7 +125,8 @@ class NormalizedMember:
         return not self.errors
 
 
-def _text(value) -> str:
+def clean_text(value) -> str:
+    """A typed value or spreadsheet cell as one line of text: whitespace collapsed, 12.0 written as 12."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -157,7 +158,7 @@ def _normalize_id(raw, out: NormalizedMember) -> idcard.IdNumber | None:
 
 
 def _normalize_choice(f: Field, raw, out: NormalizedMember) -> None:
-    text = _text(raw)
+    text = clean_text(raw)
     if not text:
         out.values[f.key] = None if f.key == "sex" else ""  # sex is NULL when unknown
         return
@@ -170,7 +171,7 @@ def _normalize_choice(f: Field, raw, out: NormalizedMember) -> None:
 
 
 def _normalize_phone(raw, out: NormalizedMember) -> None:
-    text = _text(raw).translate(str.maketrans("０１２３４５６７８９－", "0123456789-"))
+    text = clean_text(raw).translate(str.maketrans("０１２３４５６７８９－", "0123456789-"))
     text = re.sub(r"[\s()（）]", "", text)
     if text.startswith("+86"):
         text = text[3:]
@@ -188,17 +189,17 @@ def _normalize_bool(f: Field, raw, out: NormalizedMember) -> None:
     if isinstance(raw, bool):
         out.values[f.key] = int(raw)
         return
-    text = _text(raw).lower()
+    text = clean_text(raw).lower()
     if text in _TRUE:
         out.values[f.key] = 1
     elif text in _FALSE:
         out.values[f.key] = 0
     else:
-        out.problems.append(Problem(f.key, f"“{_text(raw)}”应填“是”或“否”"))
+        out.problems.append(Problem(f.key, f"“{clean_text(raw)}”应填“是”或“否”"))
 
 
 def _normalize_retirement_age(raw, out: NormalizedMember) -> None:
-    text = _text(raw)
+    text = clean_text(raw)
     if not text:
         out.values["female_retirement_age"] = None
         return
@@ -241,7 +242,7 @@ def normalize_member(raw: dict[str, Any], *, today: dt.date | None = None) -> No
         elif f.kind == "sub_unit":
             out.values[key] = int(value) if value not in (None, "") else None
         else:
-            out.values[key] = _text(value)
+            out.values[key] = clean_text(value)
     if "name" in raw:
         name = out.values.get("name", "")
         if not name:

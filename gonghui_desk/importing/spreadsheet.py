@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from xlrd.compdoc import CompDoc, CompDocError
 
 from gonghui_desk.errors import UserError
 from gonghui_desk.jobs import IsCancelled, check_cancel
+from gonghui_desk.members import clean_text
 
 # A sheet with a million formatted but empty rows would otherwise be walked to the end.
 MAX_CONSECUTIVE_EMPTY_ROWS = 1000
@@ -56,13 +56,7 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def cell_text(value) -> str:
-    """A cell as one line of text: whitespace collapsed, 12.0 written as 12."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return re.sub(r"\s+", " ", str(value)).strip()
+cell_text = clean_text  # the member form and the importer read text the same way
 
 
 def read_table(path, *, sheet: str | None = None, is_cancelled: IsCancelled | None = None) -> RawTable:

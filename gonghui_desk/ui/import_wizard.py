@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
@@ -24,7 +24,7 @@ from gonghui_desk.importing.member_import import (ImportPlan, ImportSource, Plan
 from gonghui_desk.importing.spreadsheet import cell_text, is_blank
 from gonghui_desk.members import FIELD_BY_KEY
 from gonghui_desk.ui.member_card import SubUnitComboBox
-from gonghui_desk.ui.wizard import (ERROR_STYLE, MUTED_STYLE, BaseWizard, ProgressPage, SummaryPage,
+from gonghui_desk.ui.wizard import (FixedColumnsModel, ERROR_STYLE, MUTED_STYLE, BaseWizard, ProgressPage, SummaryPage,
                                     WizardPage, error_text)
 from gonghui_desk.ui.workers import show_error
 from gonghui_desk.union import sub_units
@@ -129,11 +129,11 @@ class ComboDelegate(QStyledItemDelegate):
 
 
 # --- models ---------------------------------------------------------------------------------------------
-class ColumnMappingModel(QAbstractTableModel):
+class ColumnMappingModel(FixedColumnsModel):
     """One row per column of the file: its header, sample values and the field it goes to."""
 
     HEADERS = ("列", "文件中的列名", "示例（前几行）", "导入为")
-    FIELD_COLUMN = 3
+    FIELD_COLUMN = EDITABLE_COLUMN = 3
 
     def __init__(self, source: ImportSource, mapping: dict[int, str], parent=None):
         super().__init__(parent)
@@ -154,22 +154,8 @@ class ColumnMappingModel(QAbstractTableModel):
         keys = list(self.mapping.values())
         return {k for k in keys if keys.count(k) > 1}
 
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.source.headers)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.HEADERS[section]
-        return None
-
-    def flags(self, index):
-        flags = super().flags(index)
-        if index.column() == self.FIELD_COLUMN:
-            flags |= Qt.ItemIsEditable
-        return flags
+    def row_count(self) -> int:
+        return len(self.source.headers)
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
@@ -206,7 +192,7 @@ class ColumnMappingModel(QAbstractTableModel):
         return True
 
 
-class PlanRowsModel(QAbstractTableModel):
+class PlanRowsModel(FixedColumnsModel):
     """Every checked row of the file: what will happen to it, and why."""
 
     HEADERS = ("行号", "结果", "姓名", "部门", "说明")
@@ -247,16 +233,8 @@ class PlanRowsModel(QAbstractTableModel):
             parts += [_change_text(key, old, new) for key, (old, new) in row.changes.items()]
         return "；".join(parts)
 
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.visible)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.HEADERS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self.visible)
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
@@ -291,11 +269,11 @@ class PlanRowsModel(QAbstractTableModel):
         return None
 
 
-class SubUnitChoiceModel(QAbstractTableModel):
+class SubUnitChoiceModel(FixedColumnsModel):
     """The departments named in the file that the database does not have: create, or map."""
 
     HEADERS = ("文件中的部门", "导入时")
-    CHOICE_COLUMN = 1
+    CHOICE_COLUMN = EDITABLE_COLUMN = 1
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -310,22 +288,8 @@ class SubUnitChoiceModel(QAbstractTableModel):
         self.unit_paths = unit_paths
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.paths)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.HEADERS[section]
-        return None
-
-    def flags(self, index):
-        flags = super().flags(index)
-        if index.column() == self.CHOICE_COLUMN:
-            flags |= Qt.ItemIsEditable
-        return flags
+    def row_count(self) -> int:
+        return len(self.paths)
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget,
                                QWizard, QWizardPage)
 
@@ -29,6 +29,37 @@ def error_text(exc: BaseException) -> str:
         return str(exc)
     return f"程序出错：{exc}。请把这段信息告诉技术支持人员。"
 
+
+
+class FixedColumnsModel(QAbstractTableModel):
+    """A wizard's table with fixed column headers (``HEADERS``) and at most one editable column.
+
+    Subclasses give ``row_count()`` and ``data()``; the column that a combo delegate edits is
+    ``EDITABLE_COLUMN``.
+    """
+
+    HEADERS: tuple[str, ...] = ()
+    EDITABLE_COLUMN: int | None = None
+
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else self.row_count()
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index):
+        flags = super().flags(index)
+        if self.EDITABLE_COLUMN is not None and index.column() == self.EDITABLE_COLUMN:
+            flags |= Qt.ItemIsEditable
+        return flags
 
 class JobPanel(QWidget):
     """A status line, a progress bar and a 取消 button that run one job at a time.
