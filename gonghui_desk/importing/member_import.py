@@ -348,8 +348,7 @@ def commit_import(db: sqlite_utils.Database, plan: ImportPlan, *, skip_invalid: 
         with transaction(db) as conn:
             units_before = conn.execute("SELECT count(*) FROM sub_units").fetchone()[0]
             unit_ids = _sub_unit_ids(db, plan, to_write)
-            current = {m["id"]: m for m in db.query("SELECT * FROM members WHERE voided_at IS NULL")} \
-                if counts["update"] else {}
+            current = _members_by_id(db, [row.member_id for row in to_write if row.action == "update"])
             for done, row in enumerate(to_write):
                 if done % PROGRESS_INTERVAL == 0:
                     check_cancel(is_cancelled)
@@ -370,6 +369,16 @@ def commit_import(db: sqlite_utils.Database, plan: ImportPlan, *, skip_invalid: 
     return ImportResult(created=created, updated=updated,
                         unchanged=counts["unchanged"] + counts["update"] - updated,
                         skipped=counts["invalid"], sub_units_created=units_created)
+
+
+def _members_by_id(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict]:
+    """The live members among ``ids`` (only the rows an import updates, never the whole table)."""
+    found: dict[int, dict] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        sql = f"SELECT * FROM members WHERE voided_at IS NULL AND id IN ({', '.join('?' * len(chunk))})"
+        found.update((m["id"], m) for m in db.query(sql, chunk))
+    return found
 
 
 def _sub_unit_ids(db: sqlite_utils.Database, plan: ImportPlan, rows: list[PlannedRow]) -> dict[str, int]:
