@@ -45,3 +45,19 @@ def store(db):
 def profiled_db(db):
     save_profile(db, UnionProfile(name="测试中学工会委员会", kind="学校", upstream_union="某县教育工会"))
     return db
+
+
+@pytest.fixture
+def empty_context(qtbot, db_path):
+    """The GUI's context on a new database (no profile, no members)."""
+    from gonghui_desk.ui.app_context import AppContext
+
+    ctx = AppContext(db_path)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def context(empty_context):
+    """Test modules that need members or a profile override this fixture."""
+    return empty_context

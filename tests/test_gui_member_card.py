@@ -9,19 +9,11 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from gonghui_desk.db.member_queries import MemberFilter, member_ids
 from gonghui_desk.members import MEMBER_FIELDS
-from gonghui_desk.ui.app_context import AppContext
 from gonghui_desk.ui.member_card import FIELD_GROUPS, MemberCardDialog, StatusChangeDialog
 from gonghui_desk.ui.members_view import MembersView
 from gonghui_desk.union import add_sub_unit
 
 from conftest import TODAY, VALID_IDS
-
-
-@pytest.fixture
-def context(db_path, qtbot):
-    ctx = AppContext(db_path)
-    yield ctx
-    ctx.close()
 
 
 @pytest.fixture

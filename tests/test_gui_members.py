@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QFileDialog
 
 from gonghui_desk.dates import add_years
 from gonghui_desk.idcard import check_char
-from gonghui_desk.ui.app_context import AppContext
 from gonghui_desk.ui.member_card import MemberCardDialog
 from gonghui_desk.ui.member_model import COLUMN_INDEX
 from gonghui_desk.ui.members_view import MembersView, default_roster_name
@@ -21,13 +20,6 @@ from gonghui_desk.union import add_sub_unit
 def make_id(birth: dt.date, seq: int) -> str:
     first17 = f"110101{birth:%Y%m%d}{seq:03d}"
     return first17 + check_char(first17)
-
-
-@pytest.fixture
-def context(db_path, qtbot):
-    ctx = AppContext(db_path)
-    yield ctx
-    ctx.close()
 
 
 @pytest.fixture

@@ -7,23 +7,13 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from gonghui_desk import union
-from gonghui_desk.ui.app_context import AppContext
 from gonghui_desk.ui.first_run_dialog import FirstRunDialog, kind_explanation
 from gonghui_desk.ui.profile_dialog import ProfileDialog
 
 
 @pytest.fixture
-def empty_context(qtbot, db_path):
-    ctx = AppContext(db_path)
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def context(qtbot, profiled_db, db_path):
-    ctx = AppContext(db_path)
-    yield ctx
-    ctx.close()
+def context(profiled_db, empty_context):
+    return empty_context  # opened after the profile was saved
 
 
 @pytest.fixture

@@ -46,13 +46,6 @@ def context(qtbot, profiled_db, db_path):
 
 
 @pytest.fixture
-def empty_context(qtbot, db_path):
-    ctx = AppContext(db_path)
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
 def window(qtbot, context):
     setup_application()
     win = create_main_window(context)
