@@ -104,9 +104,12 @@ class Problem:
     field: str
     message: str
     severity: str = "error"  # "error" blocks saving; "warning" is shown and allowed
+    field_label: str = ""  # for fields that are not member fields (visits, aid…)
 
     @property
     def label(self) -> str:
+        if self.field_label:
+            return self.field_label
         f = FIELD_BY_KEY.get(self.field)
         return f.label if f else self.field
 

@@ -153,8 +153,104 @@ def _v1_foundation(conn: sqlite3.Connection) -> None:
         changelog.install_triggers(conn, table)
 
 
+def _v2_care(conn: sqlite3.Connection) -> None:
+    """Care visits (慰问走访), their occasions and money rules, and campaigns (送温暖…)."""
+    run_script(conn, """
+        CREATE TABLE care_cap_groups (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL CHECK (name <> ''),
+            yearly_cap_fen INTEGER NOT NULL CHECK (yearly_cap_fen >= 0),  -- per member per calendar year
+            voided_at TEXT
+        );
+        CREATE UNIQUE INDEX care_cap_groups_name ON care_cap_groups(name) WHERE voided_at IS NULL;
+
+        CREATE TABLE care_occasions (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL CHECK (name <> ''),
+            is_must_visit INTEGER NOT NULL DEFAULT 0 CHECK (is_must_visit IN (0,1)),   -- one of the union's 必访
+            standard_fen INTEGER CHECK (standard_fen >= 0),                            -- the usual amount
+            cap_fen INTEGER CHECK (cap_fen >= 0),                                      -- most per payment
+            cap_group_id INTEGER REFERENCES care_cap_groups(id),                       -- shared yearly cap
+            once_per_year_same_illness INTEGER NOT NULL DEFAULT 0 CHECK (once_per_year_same_illness IN (0,1)),
+            needs_illness INTEGER NOT NULL DEFAULT 0 CHECK (needs_illness IN (0,1)),
+            allowed_forms TEXT NOT NULL DEFAULT '现金,实物,提货券,蛋糕券',               -- comma-separated
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            voided_at TEXT
+        );
+        CREATE UNIQUE INDEX care_occasions_name ON care_occasions(name) WHERE voided_at IS NULL;
+
+        CREATE TABLE campaigns (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL CHECK (name <> ''),
+            campaign_date TEXT NOT NULL,
+            occasion_id INTEGER NOT NULL REFERENCES care_occasions(id),
+            fund_source TEXT NOT NULL DEFAULT '',
+            payment_form TEXT NOT NULL DEFAULT '现金',
+            default_cash_fen INTEGER NOT NULL DEFAULT 0 CHECK (default_cash_fen >= 0),
+            default_goods TEXT NOT NULL DEFAULT '',
+            default_goods_value_fen INTEGER NOT NULL DEFAULT 0 CHECK (default_goods_value_fen >= 0),
+            criteria TEXT NOT NULL DEFAULT '',          -- JSON of how the recipients were chosen
+            notes TEXT NOT NULL DEFAULT '',
+            recorded_at TEXT,                           -- when the visits were created
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            voided_at TEXT,
+            void_reason TEXT
+        );
+
+        CREATE TABLE campaign_recipients (
+            id INTEGER PRIMARY KEY,
+            campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+            member_id INTEGER NOT NULL REFERENCES members(id),
+            cash_fen INTEGER NOT NULL DEFAULT 0 CHECK (cash_fen >= 0),
+            goods_desc TEXT NOT NULL DEFAULT '',
+            goods_value_fen INTEGER NOT NULL DEFAULT 0 CHECK (goods_value_fen >= 0),
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (campaign_id, member_id)
+        );
+
+        CREATE TABLE visits (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id),
+            recipient_relation TEXT NOT NULL DEFAULT '本人',   -- 本人, or the relative's relation
+            recipient_name TEXT NOT NULL DEFAULT '',           -- the relative's name
+            occasion_id INTEGER NOT NULL REFERENCES care_occasions(id),
+            event_date TEXT,                                   -- when it happened (admission, wedding…)
+            visit_date TEXT,                                   -- NULL: recorded, visit still to make
+            visitors TEXT NOT NULL DEFAULT '',
+            leader_went INTEGER NOT NULL DEFAULT 0 CHECK (leader_went IN (0,1)),
+            cash_fen INTEGER NOT NULL DEFAULT 0 CHECK (cash_fen >= 0),
+            goods_desc TEXT NOT NULL DEFAULT '',
+            goods_value_fen INTEGER NOT NULL DEFAULT 0 CHECK (goods_value_fen >= 0),
+            payment_form TEXT NOT NULL DEFAULT '',
+            fund_source TEXT NOT NULL DEFAULT '',
+            illness TEXT NOT NULL DEFAULT '',
+            follow_up TEXT NOT NULL DEFAULT '',                -- 随访情况 after a hospital visit
+            signed INTEGER NOT NULL DEFAULT 0 CHECK (signed IN (0,1)),
+            notes TEXT NOT NULL DEFAULT '',
+            campaign_id INTEGER REFERENCES campaigns(id),
+            rule_warnings TEXT NOT NULL DEFAULT '',            -- the warnings the officer went past
+            override_reason TEXT NOT NULL DEFAULT '',          -- and why
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            updated_at TEXT,
+            voided_at TEXT,
+            void_reason TEXT
+        );
+        CREATE INDEX visits_date ON visits(visit_date, occasion_id, member_id) WHERE voided_at IS NULL;
+        CREATE INDEX visits_member ON visits(member_id, visit_date) WHERE voided_at IS NULL;
+        CREATE INDEX visits_occasion ON visits(occasion_id, visit_date) WHERE voided_at IS NULL;
+        CREATE INDEX visits_campaign ON visits(campaign_id) WHERE campaign_id IS NOT NULL;
+        CREATE INDEX campaign_recipients_member ON campaign_recipients(member_id);
+    """)
+    for table in ("care_cap_groups", "care_occasions", "campaigns", "campaign_recipients", "visits"):
+        changelog.install_triggers(conn, table)
+    from gonghui_desk.care.occasions import apply_rule_set, load_rule_set
+
+    apply_rule_set(conn, load_rule_set("default"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "基础结构：工会信息、组织机构、会员、变更日志", _v1_foundation),
+    Migration(2, "慰问走访：慰问类别与标准、慰问记录、批量慰问", _v2_care),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version
