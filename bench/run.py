@@ -146,6 +146,9 @@ def main() -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="gonghui-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / f"bench-{args.members}.sqlite3"
+    from gonghui_desk import modules
+
+    modules.load()
     if not db_path.exists():
         from gonghui_desk.db import open_database
         from gonghui_desk.demo import generate_demo

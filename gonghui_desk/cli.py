@@ -50,10 +50,21 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--status", choices=STATUSES, help="只导出该状态的会员")
     tpl = member_commands.add_parser("template", help="生成空白导入模板 .xlsx")
     tpl.add_argument("-o", "--output", type=Path, required=True)
+
+    visits = commands.add_parser("visits", help="慰问走访：导入历史台账")
+    visit_commands = visits.add_subparsers(dest="visits_command", parser_class=_Parser, required=True)
+    visit_imp = visit_commands.add_parser("import", help="从 Excel/CSV 导入历史慰问台账")
+    visit_imp.add_argument("file", type=Path)
+    visit_imp.add_argument("--db", type=Path, required=True)
+    visit_imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    visit_imp.add_argument("--skip-invalid", action="store_true", help="跳过有问题的行，导入其余各行")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from gonghui_desk import modules
+
+    modules.load()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -63,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(args)
         if args.command == "members":
             return _members(args)
+        if args.command == "visits":
+            return _visits(args)
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -110,6 +123,13 @@ def _members(args) -> int:
         print(f"已生成导入模板：{args.output}")
         return EXIT_OK
     return EXIT_USAGE
+
+
+def _visits(args) -> int:
+    from gonghui_desk.importing.visit_import import visits_import_command
+
+    return visits_import_command(args.db, args.file, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
+                                 out=sys.stdout)
 
 
 if __name__ == "__main__":

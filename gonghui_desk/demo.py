@@ -343,15 +343,19 @@ class _PersonMaker:
         else:
             age = round(rng.triangular(24, 55, 35))
         sex = "女" if rng.random() < FEMALE_SHARE[role] else "男"
+        original_age = None
+        if sex == "女":
+            original_age = 50 if self.kind == "company" and role in PRODUCTION_ROLES else 55
         birth = add_years(today, -age) - dt.timedelta(days=rng.randrange(1, 365))
+        if status == "在册":  # whoever reached the statutory age has retired: keep the working roll below it
+            while statutory_retirement(birth, sex, original_age).date <= today:
+                age -= 1
+                birth = add_years(birth, 1)
         work_start, join = self.career_start(birth, age, role)
         employment, migrant = self.employment(role, retired)
         position = POSITIONS[role].pick(rng)
         if age < 30 and position in SENIOR_POSITIONS:
             position = POSITIONS[role].values[0]
-        original_age = None
-        if sex == "女":
-            original_age = 50 if self.kind == "company" and role in PRODUCTION_ROLES else 55
         if retired:
             position = "退休教师" if self.kind == "school" else "退休职工"
         history = self.history(status, birth, sex, original_age, join)

@@ -123,7 +123,9 @@ class VisitStore:
             problems.append(_problem("occasion_id", "请选择慰问类别"))
         if values["recipient_relation"] not in RELATIONS:
             problems.append(_problem("recipient_relation", f"慰问对象应为：{'、'.join(RELATIONS)}"))
-        elif values["recipient_relation"] != "本人" and not values["recipient_name"]:
+        elif values["recipient_relation"] == "本人":
+            values["recipient_name"] = ""  # the member's own name; a copy would count as another person
+        elif not values["recipient_name"]:
             problems.append(_problem("recipient_name", "慰问会员亲属时请填写亲属姓名"))
         if not values["visit_date"] and not values["event_date"] and not any(
                 p.field in ("event_date", "visit_date") for p in problems):

@@ -7,7 +7,7 @@ A table comes out the way upstream unions lay out their forms (DOMAIN.md §5)::
     next     工会名称 on the left, 制表日期 on the right
     next     the header row: bold, bordered, with an autofilter, repeated on every printed page
     …        the data, frozen below the header (and right of ``freeze_columns``)
-    then     a blank row, an optional count line (合计：共 120 人) and the line
+    then     a blank row, an optional count line (合计：共 120 人) or total lines, and the line
              制表人：____  审核人：____  日期：____
 
 It prints on A4 (landscape unless asked otherwise), fitted to the page width, with
@@ -203,12 +203,15 @@ def _plain_cell(ws, value: str, *, alignment: Alignment | None = None):
 
 def write_table(path: str | Path, *, title: str, union_name: str, columns: list[Column] | tuple[Column, ...],
                 rows: Iterable[dict], subtitle: str = "", today: dt.date | None = None,
-                count_unit: str = "", landscape: bool = True, prepared_by: str = "",
-                freeze_columns: int = 0, progress: Progress | None = None,
-                is_cancelled: IsCancelled | None = None, total: int | None = None) -> int:
+                count_unit: str = "", total_lines: Iterable[str] = (), landscape: bool = True,
+                prepared_by: str = "", freeze_columns: int = 0, row_height: float | None = None,
+                progress: Progress | None = None, is_cancelled: IsCancelled | None = None,
+                total: int | None = None) -> int:
     """Write ``rows`` as a printable table to the .xlsx file ``path``; returns the number of rows.
 
-    ``count_unit`` ("人", "人次", "户"…) adds the line "合计：共 N 人" under the table.
+    ``count_unit`` ("人", "人次", "户"…) adds the line "合计：共 N 人" under the table;
+    ``total_lines`` are written there as they are. ``row_height`` (points) makes every data row
+    that tall, e.g. to leave room for a signature.
     ``progress(done, total, text)`` is called every 1000 rows (``total`` 0 when unknown);
     ``is_cancelled()`` is checked as often and stops the export with
     :class:`~gonghui_desk.errors.Cancelled`. The file appears only when it is complete.
@@ -252,10 +255,12 @@ def write_table(path: str | Path, *, title: str, union_name: str, columns: list[
             ws.merged_cells.add(f"A{row}:{last_letter}{row}")
 
     try:
-        count = _write_rows(ws, columns, rows, progress, is_cancelled, total)
+        count = _write_rows(ws, columns, rows, header_row, row_height, progress, is_cancelled, total)
         ws.append([])
         if count_unit:
             ws.append([f"合计：共 {count} {count_unit}"])
+        for line in total_lines:
+            ws.append([line])
         ws.append([signature_line(prepared_by)])
         check_cancel(is_cancelled)
     except BaseException:
@@ -273,12 +278,14 @@ def write_table(path: str | Path, *, title: str, union_name: str, columns: list[
     return count
 
 
-def _write_rows(ws, columns: list[Column], rows: Iterable[dict], progress: Progress | None,
-                is_cancelled: IsCancelled | None, total: int | None) -> int:
+def _write_rows(ws, columns: list[Column], rows: Iterable[dict], header_row: int, row_height: float | None,
+                progress: Progress | None, is_cancelled: IsCancelled | None, total: int | None) -> int:
     writers = [_ColumnWriter(ws, column) for column in columns]
     count = 0
     check_cancel(is_cancelled)
     for record in rows:
+        if row_height:  # a write-only sheet takes a row's height only before the row is written
+            ws.row_dimensions[header_row + count + 1].height = row_height
         ws.append([writer.value_for(record.get(writer.key)) for writer in writers])
         count += 1
         if count % PROGRESS_EVERY == 0:

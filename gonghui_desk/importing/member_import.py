@@ -1,6 +1,7 @@
 """Importing a member roster (会员花名册) from Excel or CSV.
 
-Three steps, shared by the import wizard and the command line:
+Three steps, shared by the import wizard and the command line (the shapes every importer
+shares are in :mod:`gonghui_desk.importing.common`):
 
 1. ``open_source(path)`` reads the file, finds the header row and maps the columns;
 2. ``plan_import(db, source, mapping)`` checks every row with the same rules as the member
@@ -15,27 +16,29 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TextIO
 
 import sqlite_utils
-from openpyxl.utils import get_column_letter
 
-from gonghui_desk.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from gonghui_desk.dates import DateParseError, parse_date
-from gonghui_desk.db.connection import open_database, transaction
+from gonghui_desk.db.connection import transaction
 from gonghui_desk.errors import UserError
-from gonghui_desk.importing.headers import (
-    MEMBER_IMPORT_FIELDS,
-    MEMBER_SYNONYMS,
-    auto_map,
-    detect_header_row,
-    normalize_header,
-    read_header,
+from gonghui_desk.importing.common import (
+    PROGRESS_INTERVAL,
+    ImportBlocked,
+    ImportPlanBase,
+    ImportSource,
+    RowProblem,
+    check_mapping,
+    data_rows,
+    print_problems,
+    print_source,
+    read_source,
+    run_import_command,
 )
-from gonghui_desk.importing.spreadsheet import RawTable, cell_text, is_blank, read_table
+from gonghui_desk.importing.headers import MEMBER_IMPORT_FIELDS, MEMBER_SYNONYMS
+from gonghui_desk.importing.spreadsheet import cell_text
 from gonghui_desk.jobs import IsCancelled, Progress, check_cancel, no_progress
 from gonghui_desk.members import FIELD_BY_KEY, MEMBER_FIELDS, STATUSES, MemberStore, normalize_member
 from gonghui_desk.union import (
@@ -46,29 +49,10 @@ from gonghui_desk.union import (
     sub_unit_paths,
 )
 
-PROGRESS_INTERVAL = 200
 IMPORT_REASON = "导入名册"
-ACTIONS = ("new", "update", "unchanged", "invalid")
 MEMBER_VALUE_KEYS = tuple(f.key for f in MEMBER_FIELDS if f.key != "sub_unit_id")
-# Lines under the table: 制表人、审核人、合计、说明…
-FOOTER_PREFIXES = ("制表", "填表", "填报", "审核", "负责人", "合计", "小计", "总计", "说明", "注：", "注:",
-                   "备注：", "备注:", "日期：", "日期:")
 STATUS_ALIASES = {"正常": "在册", "在职": "在册", "在岗": "在册", "离退休": "退休", "已退休": "退休",
                   "调出": "转出", "调离": "转出", "除名": "退会", "死亡": "去世", "已故": "去世", "病故": "去世"}
-_NAME_HEADERS = {normalize_header(text) for text in MEMBER_SYNONYMS["name"]}
-
-
-@dataclass
-class RowProblem:
-    row_number: int
-    field: str
-    label: str
-    message: str
-    severity: str = "error"  # "warning" is shown but does not block the row
-
-    @property
-    def text(self) -> str:
-        return f"第{self.row_number}行 {self.label}：{self.message}"
 
 
 @dataclass
@@ -85,42 +69,17 @@ class PlannedRow:
     status_date: str | None = None  # ISO date of the status (a changed status defaults to the plan's day)
 
 
-@dataclass
-class ImportSource:
-    table: RawTable
-    header_index: int  # index into table.rows of the header row (the lower row of a two-level header)
-    headers: list[str]
-    mapping: dict[int, str]  # the automatic column -> field mapping
-
-    @property
-    def header_row_number(self) -> int:
-        return self.table.row_number(self.header_index)
-
-
 def open_source(path, *, sheet: str | None = None, is_cancelled: IsCancelled | None = None) -> ImportSource:
-    table = read_table(path, sheet=sheet, is_cancelled=is_cancelled)
-    header_index, headers = read_header(table.rows, detect_header_row(table.rows, MEMBER_SYNONYMS),
-                                        MEMBER_SYNONYMS)
-    return ImportSource(table, header_index, headers, auto_map(headers, MEMBER_SYNONYMS))
+    return read_source(path, MEMBER_SYNONYMS, sheet=sheet, is_cancelled=is_cancelled)
 
 
 @dataclass
-class ImportPlan:
-    source: ImportSource
-    mapping: dict[int, str]
-    rows: list[PlannedRow]
+class ImportPlan(ImportPlanBase):
+    ACTIONS = ("new", "update", "unchanged", "invalid")
+
     unknown_sub_units: list[str]  # sub-unit paths the database does not know yet
     sub_unit_choices: dict[str, int | None]  # path -> existing sub_units.id, or None = create it
     sub_unit_kinds: dict[str, str] = field(default_factory=dict)  # path -> kind of its last level if created
-
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(ACTIONS, 0)
-        for row in self.rows:
-            counts[row.action] += 1
-        return counts
-
-    def problems(self) -> list[RowProblem]:
-        return [p for row in self.rows for p in row.problems]
 
     def sub_units_to_create(self) -> list[str]:
         return [path for path in self.unknown_sub_units if self.sub_unit_choices.get(path) is None]
@@ -132,45 +91,14 @@ def plan_import(db: sqlite_utils.Database, source: ImportSource, mapping: dict[i
                 is_cancelled: IsCancelled | None = None, today: dt.date | None = None) -> ImportPlan:
     """Check every data row and decide what it does. Reads the database, writes nothing."""
     mapping = dict(sorted((source.mapping if mapping is None else mapping).items()))
-    _check_mapping(mapping, source.headers)
-    progress = progress or no_progress
+    check_mapping(mapping, source.headers, MEMBER_IMPORT_FIELDS, form_name="会员名册")
     planner = _RowPlanner(db, sub_unit_choices or {}, today or dt.date.today())
-    table = source.table
-    first_data = source.header_index + 1
-    total = len(table.rows) - first_data
-    rows = []
-    for offset, cells in enumerate(table.rows[first_data:]):
-        if offset % PROGRESS_INTERVAL == 0:
-            check_cancel(is_cancelled)
-            progress(offset, total, f"正在检查第 {offset + 1}/{total} 行…")
-        raw = {key: cells[column] for column, key in mapping.items() if not is_blank(cells[column])}
-        if not raw or _is_footer(cells) or normalize_header(raw.get("name")) in _NAME_HEADERS:
-            continue  # blank line, 制表人/合计 line, or the header repeated on a printed page
-        rows.append(planner.plan(table.row_number(first_data + offset), raw))
-    progress(total, total, "检查完成")
+    rows = [planner.plan(row_number, raw) for row_number, raw in
+            data_rows(source, mapping, MEMBER_SYNONYMS, progress=progress, is_cancelled=is_cancelled)]
     used = {row.sub_unit_path for row in rows if row.action != "invalid"}
     unknown = [path for path in planner.units.unknown if path in used]
     return ImportPlan(source, mapping, rows, unknown,
                       {**dict.fromkeys(unknown), **planner.units.choices}, planner.units.kinds)
-
-
-def _check_mapping(mapping: dict[int, str], headers: list[str]) -> None:
-    for column, key in mapping.items():
-        if key not in MEMBER_IMPORT_FIELDS:
-            raise UserError(f"列对应有误：“{key}”不是会员名册的字段。")
-        if not 0 <= column < len(headers):
-            raise UserError(f"列对应有误：文件中没有第 {column + 1} 列。")
-    keys = list(mapping.values())
-    for key in set(keys):
-        if keys.count(key) > 1:
-            raise UserError(f"列对应有误：有 {keys.count(key)} 列都对应到了“{MEMBER_IMPORT_FIELDS[key]}”，每项只能对应一列。")
-    if "name" not in keys:
-        raise UserError("列对应中缺少“姓名”：请指定哪一列是姓名。")
-
-
-def _is_footer(cells: list) -> bool:
-    first = next((cell_text(c) for c in cells if not is_blank(c)), "")
-    return first.startswith(FOOTER_PREFIXES)
 
 
 class _SubUnits:
@@ -328,10 +256,6 @@ class ImportResult:
     sub_units_created: int
 
 
-class ImportBlocked(UserError):
-    """Some rows are invalid and the user did not choose to skip them; nothing was written."""
-
-
 def commit_import(db: sqlite_utils.Database, plan: ImportPlan, *, skip_invalid: bool = False,
                   progress: Progress | None = None, is_cancelled: IsCancelled | None = None) -> ImportResult:
     """Write the plan in one transaction; on any error or a cancel nothing is written."""
@@ -409,61 +333,22 @@ def _apply_update(store: MemberStore, row: PlannedRow, current: dict[int, dict],
 # --- command line ------------------------------------------------------------------------------------
 def members_import_command(db_path, file, *, dry_run: bool, skip_invalid: bool, out: TextIO) -> int:
     """``gonghui-desk members import``: check the file, print the plan and its problems, write it."""
-    try:
-        source = open_source(file)
-        db = open_database(Path(db_path))
-    except UserError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        plan = plan_import(db, source)
-        _print_plan(plan, out)
-        invalid = plan.counts()["invalid"]
-        if dry_run:
-            print("试运行：没有写入数据库。", file=out)
-            return EXIT_INVALID if invalid else EXIT_OK
-        try:
-            result = commit_import(db, plan, skip_invalid=skip_invalid)
-        except ImportBlocked:
-            print(f"有 {invalid} 行数据有问题，没有写入任何数据。请修改文件后重新导入，"
-                  "或加上 --skip-invalid 只导入没有问题的行。", file=out)
-            return EXIT_INVALID
-        print(f"导入完成：新增 {result.created} 人，更新 {result.updated} 人，无变化 {result.unchanged} 人，"
-              f"跳过 {result.skipped} 行，新建部门/工会小组 {result.sub_units_created} 个。", file=out)
-        return EXIT_OK
-    except UserError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return EXIT_USAGE
-    finally:
-        db.conn.close()
+    return run_import_command(db_path, file, open_source=open_source, plan_import=plan_import,
+                              commit_import=commit_import, print_plan=_print_plan, result_text=_result_text,
+                              dry_run=dry_run, skip_invalid=skip_invalid, out=out)
 
 
 def _print_plan(plan: ImportPlan, out: TextIO) -> None:
-    source, table = plan.source, plan.source.table
-    print(f"文件：{table.path}", file=out)
-    print(f"工作表：{table.sheet_name}", file=out)
-    if table.note:
-        print(f"说明：{table.note}", file=out)
-    print(f"表头：第{source.header_row_number}行", file=out)
-    print("列对应：", file=out)
-    for column, key in plan.mapping.items():
-        print(f"  {_column_title(source, column)} → {MEMBER_IMPORT_FIELDS[key]}", file=out)
-    unused = [_column_title(source, c) for c in range(len(source.headers)) if c not in plan.mapping]
-    if unused:
-        print(f"未使用的列：{'、'.join(unused)}", file=out)
+    print_source(plan, MEMBER_IMPORT_FIELDS, out)
     counts = plan.counts()
     print(f"检查结果：新增 {counts['new']} 人，更新 {counts['update']} 人，无变化 {counts['unchanged']} 人，"
           f"有问题 {counts['invalid']} 行。", file=out)
     to_create = plan.sub_units_to_create()
     if to_create:
         print(f"将新建的部门/工会小组：{'、'.join(to_create)}", file=out)
-    for severity, title in (("error", "问题："), ("warning", "提示：")):
-        problems = [p for p in plan.problems() if p.severity == severity]
-        if problems:
-            print(title, file=out)
-            for problem in problems:
-                print(problem.text, file=out)
+    print_problems(plan, out)
 
 
-def _column_title(source: ImportSource, column: int) -> str:
-    return source.headers[column] or f"（{get_column_letter(column + 1)}列）"
+def _result_text(result: ImportResult) -> str:
+    return (f"导入完成：新增 {result.created} 人，更新 {result.updated} 人，无变化 {result.unchanged} 人，"
+            f"跳过 {result.skipped} 行，新建部门/工会小组 {result.sub_units_created} 个。")

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Q
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from gonghui_desk import APP_NAME, APP_TITLE, __version__
+from gonghui_desk import APP_NAME, APP_TITLE, __version__, modules
 from gonghui_desk.db.connection import DatabaseTooNewError, NotOurDatabaseError
 from gonghui_desk.errors import UserError
 from gonghui_desk.paths import resources_dir
@@ -60,6 +60,7 @@ def choose_font(app: QApplication) -> QFont:
 
 def setup_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication (reused if one exists, as under pytest-qt) with names, icon, texts and font."""
+    modules.load()
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])

@@ -150,6 +150,7 @@ class HomeView(QWidget):
         self.set_reminders([])
         context.members_changed.connect(self.refresh)
         context.profile_changed.connect(self.refresh)
+        context.visits_changed.connect(self.refresh)  # the care figures
         self.refresh()
 
     # --- data --------------------------------------------------------------------------
@@ -210,6 +211,13 @@ class HomeView(QWidget):
             note.setWordWrap(True)
             self.reminders_layout.addWidget(note)
             self.reminder_labels.append(note)
+
+    def set_reminders_widget(self, widget: QWidget) -> None:
+        """Let a module's widget (the care reminders list) take the place of the text lines."""
+        for label in self.reminder_labels:
+            label.hide()
+        self.reminders_layout.addWidget(widget)
+        self.reminders_widget = widget
 
     def figure_texts(self) -> dict[str, str]:
         """{label: "123人"} of the cards shown (used by tests and accessibility)."""

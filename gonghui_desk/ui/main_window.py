@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QL
 from gonghui_desk import APP_TITLE, __version__, backup
 from gonghui_desk.errors import UserError
 from gonghui_desk.ui.app_context import AppContext
+from gonghui_desk.ui.care_view import CareView  # also registers the care history and home figures
 from gonghui_desk.ui.home_view import HomeView
 from gonghui_desk.ui.members_view import MembersView
 from gonghui_desk.ui.placeholder_view import PlaceholderView
+from gonghui_desk.ui.reminders_panel import RemindersPanel
 from gonghui_desk.ui.workers import Job, run_job, show_error
 
 ACCENT = "#b8322a"
@@ -61,10 +63,6 @@ class ModuleInfo:
 
 # The modules that are not built yet, and what each will do (shown on its placeholder page).
 COMING_MODULES: tuple[ModuleInfo, ...] = (
-    ModuleInfo("care", "慰问走访", "记录五必访和节日慰问，批量送温暖，打印发放签收表。", (
-        "必访类别（生病住院、婚丧、生育、退休、困难）可按本工会规定增减",
-        "按省里的标准设置各类慰问金额和上限，超标时提醒并记录原因",
-        "春节送温暖、夏送清凉等批量发放，生成发放签收表")),
     ModuleInfo("aid", "困难帮扶", "以户为单位建立困难职工档案，年度复核、脱困销档，记录每一笔帮扶。", (
         "档案内容对应全国困难职工帮扶系统的字段，家庭月人均收入自动计算",
         "生活救助、医疗救助、金秋助学等帮扶的申请、审核、发放和公示",
@@ -123,6 +121,7 @@ class MainWindow(QMainWindow):
         self._add_page("home", "首页", self.home_view)
         self.members_view = MembersView(self.context)
         self._add_page("members", "会员", self.members_view)
+        self._build_care_pages()
         for module in COMING_MODULES:
             page = PlaceholderView(self._module_title(module), module.summary, module.features)
             self._add_page(module.key, self._module_title(module), page, coming=True)
@@ -139,6 +138,18 @@ class MainWindow(QMainWindow):
         self.path_label.setToolTip(str(self.context.db_path))
         self.refresh_member_count()
         self.refresh_profile()
+
+    # --- care (慰问走访) -----------------------------------------------------------------
+    def _build_care_pages(self) -> None:
+        """The 慰问走访 page and the home page's reminder list."""
+        self.care_view = CareView(self.context)
+        self._add_page("care", "慰问走访", self.care_view)
+        self.reminders_panel = RemindersPanel(self.context)
+        self.home_view.set_reminders_widget(self.reminders_panel)
+
+    def open_occasions_dialog(self):
+        self.show_page("care")
+        return self.care_view.open_occasions()
 
     def _module_title(self, module: ModuleInfo) -> str:
         if module.key == "proposals":  # 职代会提案 / 教代会提案 …
@@ -180,6 +191,7 @@ class MainWindow(QMainWindow):
 
         settings_menu = bar.addMenu("设置(&S)")
         self.profile_action = self._action(settings_menu, "工会信息…", self.open_profile_dialog)
+        self.occasions_action = self._action(settings_menu, "慰问类别与标准…", self.open_occasions_dialog)
 
         help_menu = bar.addMenu("帮助(&H)")
         self.about_action = self._action(help_menu, "关于", self.show_about)

@@ -476,8 +476,25 @@ class MemberCardDialog(QDialog):
         self.history_model = RecordTableModel((("date", "日期"), ("category", "类别"), ("summary", "内容")),
                                               [], self)
         self.history_table = self._record_table(self.history_model, (96, 60))
+        self.history_table.doubleClicked.connect(self._history_double_clicked)
+        self.history_table.setToolTip("双击一条慰问记录可以打开查看或修改")
         layout.addWidget(self.history_table, 1)
         return page
+
+    def _history_double_clicked(self, index) -> None:
+        """A visit in the history opens in the visit form (the care module)."""
+        entry = self.history_model.row_object(index.row())
+        if entry is not None and entry.table == "visits" and entry.record_id is not None:
+            from gonghui_desk.ui.visit_dialog import VisitDialog
+
+            dialog = VisitDialog(self.context, entry.record_id, self, today=self.today)
+            dialog.setAttribute(Qt.WA_DeleteOnClose)
+            dialog.accepted.connect(self._reload_history)
+            self.visit_dialog = dialog
+            dialog.open()
+
+    def _reload_history(self) -> None:
+        self.history_model.set_rows(member_history(self.context.db, self.member_id))
 
     def _record_table(self, model, widths) -> QTableView:
         table = QTableView()

@@ -1,0 +1,207 @@
+"""What every spreadsheet importer shares (members, care visits, …).
+
+An importer works in the same three steps, so one wizard and one command line drive them all:
+
+1. ``open_source(path)`` reads the file into an :class:`ImportSource`: the table, its header
+   row and the automatic column mapping (:func:`read_source` with the importer's synonyms);
+2. ``plan_import(db, source, mapping)`` checks every data row (:func:`data_rows`) and returns a
+   plan (:class:`ImportPlanBase`) whose rows each have an action and a list of
+   :class:`RowProblem`. It only reads the database;
+3. ``commit_import(db, plan, skip_invalid=…)`` writes the plan in one transaction: all rows or
+   nothing (:class:`ImportBlocked`), unless the user chose to skip the invalid rows.
+
+:func:`run_import_command` is the command-line front of any importer.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, ClassVar, Iterator, Mapping, TextIO
+
+import sqlite_utils
+from openpyxl.utils import get_column_letter
+
+from gonghui_desk.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from gonghui_desk.db.connection import open_database
+from gonghui_desk.errors import UserError
+from gonghui_desk.importing.headers import Synonyms, auto_map, detect_header_row, normalize_header, read_header
+from gonghui_desk.importing.spreadsheet import RawTable, cell_text, is_blank, read_table
+from gonghui_desk.jobs import IsCancelled, Progress, check_cancel, no_progress
+
+PROGRESS_INTERVAL = 200
+# Lines under the table: 制表人、审核人、合计、说明…
+FOOTER_PREFIXES = ("制表", "填表", "填报", "审核", "负责人", "合计", "小计", "总计", "说明", "注：", "注:",
+                   "备注：", "备注:", "日期：", "日期:")
+
+
+@dataclass
+class RowProblem:
+    row_number: int
+    field: str
+    label: str
+    message: str
+    severity: str = "error"  # "warning" is shown but does not block the row
+
+    @property
+    def text(self) -> str:
+        return f"第{self.row_number}行 {self.label}：{self.message}"
+
+
+@dataclass
+class ImportSource:
+    table: RawTable
+    header_index: int  # index into table.rows of the header row (the lower row of a two-level header)
+    headers: list[str]
+    mapping: dict[int, str]  # the automatic column -> field mapping
+
+    @property
+    def header_row_number(self) -> int:
+        return self.table.row_number(self.header_index)
+
+
+def read_source(path, synonyms: Synonyms, *, sheet: str | None = None,
+                is_cancelled: IsCancelled | None = None) -> ImportSource:
+    """Read the file, find its header row (under titles and unit/date lines) and map the columns."""
+    table = read_table(path, sheet=sheet, is_cancelled=is_cancelled)
+    header_index, headers = read_header(table.rows, detect_header_row(table.rows, synonyms), synonyms)
+    return ImportSource(table, header_index, headers, auto_map(headers, synonyms))
+
+
+@dataclass
+class ImportPlanBase:
+    """A checked file: one planned row per data row, each with ``row_number``, ``action`` (one of
+    ``ACTIONS``, "invalid" among them), ``name``, ``sub_unit_path`` and ``problems``."""
+
+    ACTIONS: ClassVar[tuple[str, ...]] = ()
+
+    source: ImportSource
+    mapping: dict[int, str]
+    rows: list
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(self.ACTIONS, 0)
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+    def problems(self) -> list[RowProblem]:
+        return [p for row in self.rows for p in row.problems]
+
+
+class ImportBlocked(UserError):
+    """Some rows are invalid and the user did not choose to skip them; nothing was written."""
+
+
+def check_mapping(mapping: Mapping[int, str], headers: list[str], fields: Mapping[str, str], *,
+                  form_name: str, required: tuple[str, ...] = ("name",)) -> None:
+    """Refuse a column mapping that names an unknown field, a missing column, a field twice,
+    or leaves out a required field. ``form_name`` is what the file is ("会员名册")."""
+    for column, key in mapping.items():
+        if key not in fields:
+            raise UserError(f"列对应有误：“{key}”不是{form_name}的字段。")
+        if not 0 <= column < len(headers):
+            raise UserError(f"列对应有误：文件中没有第 {column + 1} 列。")
+    keys = list(mapping.values())
+    for key in set(keys):
+        if keys.count(key) > 1:
+            raise UserError(f"列对应有误：有 {keys.count(key)} 列都对应到了“{fields[key]}”，每项只能对应一列。")
+    for key in required:
+        if key not in keys:
+            raise UserError(f"列对应中缺少“{fields[key]}”：请指定哪一列是{fields[key]}。")
+
+
+def is_footer(cells: list) -> bool:
+    first = next((cell_text(c) for c in cells if not is_blank(c)), "")
+    return first.startswith(FOOTER_PREFIXES)
+
+
+def data_rows(source: ImportSource, mapping: Mapping[int, str], synonyms: Synonyms, *,
+              progress: Progress | None = None,
+              is_cancelled: IsCancelled | None = None) -> Iterator[tuple[int, dict]]:
+    """(file row number, {field: cell value}) for each data row below the header, reporting
+    progress and checking for a cancel as it goes. Blank lines, 制表人/合计 lines and the header
+    repeated on a printed page (its "name" cell is a name header) are passed over."""
+    progress = progress or no_progress
+    name_headers = {normalize_header(text) for text in synonyms["name"]}
+    table = source.table
+    first_data = source.header_index + 1
+    total = len(table.rows) - first_data
+    for offset, cells in enumerate(table.rows[first_data:]):
+        if offset % PROGRESS_INTERVAL == 0:
+            check_cancel(is_cancelled)
+            progress(offset, total, f"正在检查第 {offset + 1}/{total} 行…")
+        raw = {key: cells[column] for column, key in mapping.items() if not is_blank(cells[column])}
+        if not raw or is_footer(cells) or normalize_header(raw.get("name")) in name_headers:
+            continue
+        yield table.row_number(first_data + offset), raw
+    progress(total, total, "检查完成")
+
+
+# --- command line ------------------------------------------------------------------------------------
+def run_import_command(db_path, file, *, open_source: Callable[[Path], ImportSource],
+                       plan_import: Callable[[sqlite_utils.Database, ImportSource], ImportPlanBase],
+                       commit_import: Callable[..., object], print_plan: Callable[[ImportPlanBase, TextIO], None],
+                       result_text: Callable[[object], str], dry_run: bool, skip_invalid: bool, out: TextIO) -> int:
+    """Check the file, print the plan and its problems, and write it unless ``dry_run``.
+
+    Exit status: 0 written (or a clean dry run); 1 nothing written because rows are invalid;
+    2 the file or the database cannot be used (the message goes to stderr).
+    """
+    try:
+        source = open_source(file)
+        db = open_database(Path(db_path))
+    except UserError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        plan = plan_import(db, source)
+        print_plan(plan, out)
+        invalid = plan.counts()["invalid"]
+        if dry_run:
+            print("试运行：没有写入数据库。", file=out)
+            return EXIT_INVALID if invalid else EXIT_OK
+        try:
+            result = commit_import(db, plan, skip_invalid=skip_invalid)
+        except ImportBlocked:
+            print(f"有 {invalid} 行数据有问题，没有写入任何数据。请修改文件后重新导入，"
+                  "或加上 --skip-invalid 只导入没有问题的行。", file=out)
+            return EXIT_INVALID
+        print(result_text(result), file=out)
+        return EXIT_OK
+    except UserError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        db.conn.close()
+
+
+def print_source(plan: ImportPlanBase, fields: Mapping[str, str], out: TextIO) -> None:
+    """The file, sheet, header row and column mapping of a plan."""
+    source, table = plan.source, plan.source.table
+    print(f"文件：{table.path}", file=out)
+    print(f"工作表：{table.sheet_name}", file=out)
+    if table.note:
+        print(f"说明：{table.note}", file=out)
+    print(f"表头：第{source.header_row_number}行", file=out)
+    print("列对应：", file=out)
+    for column, key in plan.mapping.items():
+        print(f"  {column_title(source, column)} → {fields[key]}", file=out)
+    unused = [column_title(source, c) for c in range(len(source.headers)) if c not in plan.mapping]
+    if unused:
+        print(f"未使用的列：{'、'.join(unused)}", file=out)
+
+
+def print_problems(plan: ImportPlanBase, out: TextIO) -> None:
+    """The errors, then the warnings, one line each."""
+    for severity, title in (("error", "问题："), ("warning", "提示：")):
+        problems = [p for p in plan.problems() if p.severity == severity]
+        if problems:
+            print(title, file=out)
+            for problem in problems:
+                print(problem.text, file=out)
+
+
+def column_title(source: ImportSource, column: int) -> str:
+    return source.headers[column] or f"（{get_column_letter(column + 1)}列）"

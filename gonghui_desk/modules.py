@@ -1,0 +1,21 @@
+"""The modules beyond the member register, and what they add to the shared registries.
+
+Each module registers, when imported, its providers: entries of a member's history
+(``history.register``), figures on the home page (``stats.register``) and records of the demo
+data (``demo.register_extension``). ``load()`` imports them all; the command line, the GUI's
+start-up and the benchmarks call it once, so nothing depends on import order by accident.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+MODULES = (
+    "gonghui_desk.care.providers",  # 慰问走访: history entries and home figures
+    "gonghui_desk.care.demo_data",  # 慰问走访: two years of demo visits and campaigns
+)
+
+
+def load() -> None:
+    for name in MODULES:
+        importlib.import_module(name)

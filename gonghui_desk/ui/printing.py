@@ -1,0 +1,246 @@
+"""Printing a :class:`~gonghui_desk.printing.PrintTable`: print preview, and PDF files.
+
+The table's HTML (:func:`gonghui_desk.printing.to_html`) is laid out by a QTextDocument in
+pages of the body's size, at 96 dpi, and painted page by page onto the printer, scaled to its
+resolution. Qt would cut a row in two at a page break, so the table is first laid out on one
+endless page to find the rows that must start a page (:func:`page_starts`); the HTML then
+holds one table per page, each with its header row. Around each page's body this module
+draws what QTextDocument does not: the union's name and the date at the top, and
+"第 N 页，共 M 页" at the bottom. PDF files get their text map corrected so that the Chinese
+in them can be searched and copied (:func:`fix_text_mapping`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (QFont, QFontDatabase, QImage, QPageLayout, QPageSize, QPagedPaintDevice, QPainter,
+                           QPdfWriter, QPen, QRawFont, QTextDocument, QTextTable)
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QWidget
+
+from gonghui_desk import APP_TITLE
+from gonghui_desk.errors import UserError
+from gonghui_desk.exporting.xlsx import check_folder
+from gonghui_desk.printing import (CELL_PADDING_PX, FONT_FAMILIES, LAYOUT_DPI, PrintTable, mm_to_px, row_paddings,
+                                   to_html)
+
+PAGE_MARGINS_MM = QMarginsF(15, 12, 15, 12)  # left, top, right, bottom
+HEADER_MM = 9  # the union's name and the date, over a thin rule
+FOOTER_MM = 8  # the page number
+HEADER_FONT_PT = 9
+# Kept free at the foot of a page below a row's bottom: Qt breaks a cell's last line to the next
+# page unless the table's cell padding and border fit under it too (9 px, measured), plus rounding.
+PAGE_SLACK_PX = 12
+RADICAL_CODES = range(0x2E80, 0x2FE0)  # CJK Radicals Supplement and Kangxi Radicals
+_TO_UNICODE = re.compile(rb"/CIDInit /ProcSet findresource begin.*?endcmap", re.S)
+_CMAP_TARGETS = re.compile(rb"\[[^\]]*\]|<([0-9A-F]{4})> <\1> <[0-9A-F]{4}>")
+_HEX_CODE = re.compile(rb"<([0-9A-F]{4})>")
+
+
+def page_layout(table: PrintTable) -> QPageLayout:
+    orientation = QPageLayout.Landscape if table.landscape else QPageLayout.Portrait
+    return QPageLayout(QPageSize(QPageSize.A4), orientation, PAGE_MARGINS_MM, QPageLayout.Millimeter)
+
+
+def _layout_device() -> QImage:
+    """A tiny image of 96 dpi: the document is laid out for it, whatever the screen is."""
+    image = QImage(1, 1, QImage.Format_RGB32)
+    dots_per_metre = round(LAYOUT_DPI / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    return image
+
+
+def _font(pixel_size: float, *, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setFamilies(list(FONT_FAMILIES))
+    font.setPixelSize(round(pixel_size))
+    font.setBold(bold)
+    return font
+
+
+def _document(html: str, width: float, device: QImage) -> QTextDocument:
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(device)
+    document.setUseDesignMetrics(True)
+    document.setDocumentMargin(0)
+    document.setTextWidth(width)
+    document.setHtml(html)
+    return document
+
+
+def page_starts(table: PrintTable, width: float, body_height: float, device: QImage) -> list[int]:
+    """The rows (indexes into ``table.rows``) that must begin a page so that no row is split.
+
+    The table is laid out once on an endless page; a row's top and bottom are those of its
+    cells' text, less and plus each cell's padding (cells are centred in their row, so the
+    tallest cell gives the row's extent).
+    """
+    document = _document(to_html(table), width, device)
+    layout = document.documentLayout()
+    grid = next(frame for frame in document.rootFrame().childFrames() if isinstance(frame, QTextTable))
+    paddings = row_paddings(table)
+
+    def extent(row: int) -> tuple[float, float]:
+        pads = paddings if row else [CELL_PADDING_PX] * grid.columns()
+        cells = [grid.cellAt(row, column) for column in range(grid.columns())]
+        top = min(layout.blockBoundingRect(cell.firstCursorPosition().block()).top() - pad
+                  for cell, pad in zip(cells, pads))
+        bottom = max(layout.blockBoundingRect(cell.lastCursorPosition().block()).bottom() + pad
+                     for cell, pad in zip(cells, pads))
+        return top, bottom
+
+    extents = [extent(row) for row in range(grid.rows())]
+    header_top, header_bottom = extents[0]
+    # On a new page the table starts at the top, after its margin and the repeated header.
+    lead = grid.format().topMargin() + (header_bottom - header_top) + PAGE_SLACK_PX
+    limit = body_height - PAGE_SLACK_PX
+    starts, page_origin, first_on_page = [], 0.0, 1
+    for row in range(1, grid.rows()):
+        top, bottom = extents[row]
+        if bottom - page_origin > limit and row > first_on_page:  # a row taller than a page stays split
+            starts.append(row - 1)
+            page_origin, first_on_page = top - lead, row
+    return starts
+
+
+def paint_table(device: QPagedPaintDevice, table: PrintTable) -> int:
+    """Paint ``table`` on a printer or PDF writer (its page layout already set); returns the page count."""
+    scale = device.resolution() / LAYOUT_DPI
+    paint_rect = device.pageLayout().paintRectPixels(device.resolution())
+    width, height = paint_rect.width() / scale, paint_rect.height() / scale
+    header, footer = mm_to_px(HEADER_MM), mm_to_px(FOOTER_MM)
+    body_height = height - header - footer
+
+    layout_device = _layout_device()
+    html = to_html(table, page_starts=page_starts(table, width, body_height, layout_device))
+    document = _document(html, width, layout_device)
+    document.setPageSize(QSizeF(width, body_height))
+    pages = document.pageCount()
+
+    painter = QPainter()
+    if not painter.begin(device):
+        raise UserError("无法开始打印：打印机或文件不可用。请检查打印机，或关闭正在打开该文件的程序后重试。")
+    try:
+        painter.scale(scale, scale)
+        for page in range(pages):
+            if page:
+                device.newPage()
+            _draw_page_frame(painter, table, page + 1, pages, width, height)
+            painter.save()
+            painter.translate(0, header - page * body_height)
+            document.drawContents(painter, QRectF(0, page * body_height, width, body_height))
+            painter.restore()
+    finally:
+        painter.end()
+    return pages
+
+
+def _draw_page_frame(painter: QPainter, table: PrintTable, page: int, pages: int, width: float,
+                     height: float) -> None:
+    header, footer = mm_to_px(HEADER_MM), mm_to_px(FOOTER_MM)
+    painter.setFont(_font(HEADER_FONT_PT / 72 * LAYOUT_DPI))
+    painter.setPen(QPen(Qt.black, 0.75))
+    text_box = QRectF(0, 0, width, header - 6)
+    painter.drawText(text_box, Qt.AlignLeft | Qt.AlignBottom, table.union_name)
+    painter.drawText(text_box, Qt.AlignRight | Qt.AlignBottom, table.date_text)
+    painter.drawLine(0, int(header - 3), int(width), int(header - 3))
+    painter.drawText(QRectF(0, height - footer, width, footer), Qt.AlignHCenter | Qt.AlignBottom,
+                     f"第 {page} 页，共 {pages} 页")
+
+
+# --- searchable PDF text ------------------------------------------------------------------------------
+def _page_texts(table: PrintTable, pages: int) -> str:
+    """Every text drawn on the pages."""
+    frames = [f"第 {page} 页，共 {pages} 页" for page in range(1, pages + 1)]
+    cells = (cell for row in table.rows for cell in row)
+    return "".join([table.title, table.union_name, table.date_text, table.footer_line, *table.subtitle_lines,
+                    *table.total_lines, *(c.label for c in table.columns), *cells, *frames])
+
+
+def radical_equivalents(text: str) -> dict[bytes, bytes]:
+    """Hex code of a CJK radical -> hex code of the ideograph of ``text`` that the document's
+    Chinese fonts draw with the same glyph (⼀ U+2F00 and 一 U+4E00 in Noto/Source Han)."""
+    ideographs = sorted({ch for ch in text if "\u4e00" <= ch <= "\u9fff"})
+    radicals = "".join(map(chr, RADICAL_CODES))
+    equivalents: dict[bytes, bytes] = {}
+    for bold in (False, True):
+        raw = QRawFont.fromFont(_font(16, bold=bold), QFontDatabase.SimplifiedChinese)
+        by_glyph = dict(zip(raw.glyphIndexesForString("".join(ideographs)), ideographs))
+        for radical, glyph in zip(radicals, raw.glyphIndexesForString(radicals)):
+            if glyph and glyph in by_glyph:
+                equivalents.setdefault(b"%04X" % ord(radical), b"%04X" % ord(by_glyph[glyph]))
+    return equivalents
+
+
+def fix_text_mapping(pdf: bytes, equivalents: dict[bytes, bytes]) -> bytes:
+    """Make copied and searched text read 一车间 instead of ⼀⻋间.
+
+    A PDF says which character each glyph stands for in a ToUnicode map. Qt writes, for a glyph
+    that a font shares between an ideograph and a radical, the lower code point: the radical.
+    The maps are uncompressed and every code is four hex digits, so swapping codes changes
+    no length and no offset in the file.
+    """
+    def swap(code: re.Match) -> bytes:
+        return b"<" + equivalents.get(code[1], code[1]) + b">"
+
+    def targets(entry: re.Match) -> bytes:
+        if entry[0].startswith(b"["):  # an array of codes, one per glyph
+            return _HEX_CODE.sub(swap, entry[0])
+        return entry[0][:-6] + _HEX_CODE.sub(swap, entry[0][-6:])  # <glyph> <glyph> <code>
+
+    return _TO_UNICODE.sub(lambda cmap: _CMAP_TARGETS.sub(targets, cmap[0]), pdf) if equivalents else pdf
+
+
+# --- preview and PDF ---------------------------------------------------------------------------------
+class TablePrintPreview(QPrintPreviewDialog):
+    """The print preview of one table, on A4 in the table's orientation."""
+
+    def __init__(self, table: PrintTable, parent: QWidget | None = None):
+        self.printer = QPrinter(QPrinter.HighResolution)
+        self.printer.setPageLayout(page_layout(table))
+        self.printer.setDocName(table.title)
+        super().__init__(self.printer, parent)
+        self.table = table
+        self.setWindowTitle(f"打印预览 - {table.title}")
+        self.setAttribute(Qt.WA_DeleteOnClose)
+        self.paintRequested.connect(self._paint)
+
+    def _paint(self, printer: QPrinter) -> None:
+        paint_table(printer, self.table)
+
+
+def print_preview(parent: QWidget | None, table: PrintTable) -> TablePrintPreview:
+    """Open the print preview of ``table`` (window-modal; printing goes from its 打印 button)."""
+    dialog = TablePrintPreview(table, parent)
+    dialog.open()
+    return dialog
+
+
+def print_to_pdf(table: PrintTable, path: str | Path) -> int:
+    """Write ``table`` as a PDF file at ``path``; returns the number of pages. The file appears
+    only when it is complete; its text can be searched and copied."""
+    path = Path(path)
+    check_folder(path)
+    partial = path.with_name(path.name + ".part")
+    writer = QPdfWriter(str(partial))
+    writer.setPageLayout(page_layout(table))
+    writer.setTitle(table.title)
+    writer.setCreator(APP_TITLE)
+    try:
+        try:
+            pages = paint_table(writer, table)
+        finally:
+            del writer  # closes the file
+        partial.write_bytes(fix_text_mapping(partial.read_bytes(), radical_equivalents(_page_texts(table, pages))))
+        os.replace(partial, path)
+    except BaseException as exc:
+        partial.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise UserError(f"无法保存“{path.name}”：{exc.strerror or exc}。请关闭正在打开该文件的程序后重试。") from exc
+        raise
+    return pages

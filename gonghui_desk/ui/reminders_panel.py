@@ -1,0 +1,380 @@
+"""The home page's 提醒 list: who should be visited, or whose record needs the officer.
+
+:class:`RemindersPanel` shows ``care.reminders.reminders()`` grouped by kind, each group headed
+by its count, in one QListView over :class:`ReminderListModel` (a model row per line, never a
+widget per reminder). A long group shows its first few lines and a "还有 N 条" row that unfolds
+it. Clicking a reminder (or Enter) does what it offers: record a prefilled visit, change the
+member's status to 退休, open the member's card, or open the pending visit; the context menu
+offers the other actions on the same member.
+
+On a large union the reminders are computed on a worker thread (its own database connection),
+so the home page never waits for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QMenu, QMessageBox, QVBoxLayout, QWidget
+
+from gonghui_desk.care.reminders import KINDS, Reminder, reminders
+from gonghui_desk.ui.workers import run_job
+
+KIND_TITLES = {
+    "retirement_passed": "已到法定退休年龄",
+    "retirement": "即将退休",
+    "retirement_unknown": "退休日期无法计算",
+    "pending_event": "已登记、待走访",
+    "hospital_follow_up": "住院慰问后待随访",
+    "hardship_no_visit": "困难职工今年尚未走访",
+    "birthday": "本月和下月过生日",
+}
+ACTION_TIPS = {
+    "record_visit": "点击登记慰问（已按提醒填好会员、类别和日期）",
+    "change_status": "点击把会员状态变更为“退休”",
+    "open_member": "点击打开会员卡片",
+    "open_visit": "点击打开这条慰问记录",
+}
+SHOWN_PER_KIND = 5  # lines shown of a group before its "还有 N 条" row
+THREAD_MEMBERS = 5000  # compute on a worker thread for unions larger than this
+
+_HEADER, _ITEM, _MORE = "header", "item", "more"
+_HEADER_BRUSH = QBrush(QColor("#333333"))
+_ITEM_BRUSH = QBrush(QColor("#1f4e8c"))
+_URGENT_BRUSH = QBrush(QColor("#b23b2e"))
+_MUTED_BRUSH = QBrush(QColor("#6b6b6b"))
+REMINDER_ROLE = int(Qt.UserRole) + 1
+
+
+@dataclass
+class _Line:
+    kind: str  # header / item / more
+    group: str  # the reminder kind
+    text: str
+    reminder: Reminder | None = None
+
+
+class ReminderListModel(QAbstractListModel):
+    """Reminders grouped by kind: a header line with the count, the reminders, a 还有 N 条 line."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._reminders: list[Reminder] = []
+        self._expanded: set[str] = set()
+        self._lines: list[_Line] = []
+        bold = QFont()
+        bold.setBold(True)
+        self._bold = bold
+
+    def set_reminders(self, items: list[Reminder]) -> None:
+        self._reminders = list(items)
+        self._rebuild()
+
+    def reminders(self) -> list[Reminder]:
+        return list(self._reminders)
+
+    def counts(self) -> dict[str, int]:
+        result: dict[str, int] = {}
+        for r in self._reminders:
+            result[r.kind] = result.get(r.kind, 0) + 1
+        return result
+
+    def expand(self, group: str) -> None:
+        self._expanded.add(group)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.beginResetModel()
+        groups: dict[str, list[Reminder]] = {}
+        for r in self._reminders:
+            groups.setdefault(r.kind, []).append(r)
+        order = [k for k in KINDS if k in groups] + [k for k in groups if k not in KINDS]
+        lines: list[_Line] = []
+        for kind in order:
+            items = groups[kind]
+            title = KIND_TITLES.get(kind, kind)
+            lines.append(_Line(_HEADER, kind, f"{title}（{len(items)}）"))
+            shown = items if kind in self._expanded else items[:SHOWN_PER_KIND]
+            lines.extend(_Line(_ITEM, kind, r.text, r) for r in shown)
+            if len(shown) < len(items):
+                lines.append(_Line(_MORE, kind, f"还有 {len(items) - len(shown)} 条，点击展开"))
+        self._lines = lines
+        self.endResetModel()
+
+    def line(self, row: int) -> _Line | None:
+        return self._lines[row] if 0 <= row < len(self._lines) else None
+
+    def reminder(self, row: int) -> Reminder | None:
+        line = self.line(row)
+        return line.reminder if line else None
+
+    def row_of(self, reminder: Reminder) -> int | None:
+        return next((i for i, line in enumerate(self._lines) if line.reminder is reminder), None)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._lines)
+
+    def flags(self, index):
+        line = self.line(index.row())
+        if line is None:
+            return Qt.NoItemFlags
+        if line.kind == _HEADER:
+            return Qt.ItemIsEnabled
+        return Qt.ItemIsEnabled | Qt.ItemIsSelectable
+
+    def data(self, index, role=Qt.DisplayRole):
+        line = self.line(index.row())
+        if line is None:
+            return None
+        if role == Qt.DisplayRole:
+            return line.text if line.kind == _HEADER else "　" + line.text
+        if role == Qt.FontRole and line.kind == _HEADER:
+            return self._bold
+        if role == Qt.ForegroundRole:
+            if line.kind == _HEADER:
+                return _HEADER_BRUSH
+            if line.kind == _MORE:
+                return _MUTED_BRUSH
+            return _URGENT_BRUSH if line.group == "retirement_passed" else _ITEM_BRUSH
+        if role == Qt.ToolTipRole and line.reminder is not None:
+            return f"{line.reminder.text}\n{ACTION_TIPS.get(line.reminder.action, '')}"
+        if role == REMINDER_ROLE:
+            return line.reminder
+        return None
+
+
+class ReminderListView(QListView):
+    """The list; Enter activates the current line like a click."""
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.currentIndex().isValid():
+            self.clicked.emit(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+
+class RemindersPanel(QWidget):
+    """The reminder list of the home page; it opens the dialogs its reminders offer."""
+
+    loaded = Signal(int)  # how many reminders are shown
+
+    def __init__(self, context, parent=None, *, today: dt.date | None = None, retirement_months: int = 6,
+                 threaded: bool | None = None):
+        super().__init__(parent)
+        self.context = context
+        self._today = today
+        self.retirement_months = retirement_months
+        self.threaded = threaded
+        self.job = None
+        self._again = False
+        self.dialog = None  # the dialog opened last (tests)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("mutedText")
+        self.summary_label.setWordWrap(True)
+        layout.addWidget(self.summary_label)
+        self.model = ReminderListModel(self)
+        self.view = ReminderListView()
+        self.view.setModel(self.model)
+        self.view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.view.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.view.setWordWrap(True)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.view.setResizeMode(QListView.Adjust)
+        self.view.setUniformItemSizes(False)
+        self.view.setMouseTracking(True)
+        self.view.setMinimumHeight(220)
+        self.view.setStyleSheet("QListView { background: #ffffff; border: 1px solid #e3e3e3; border-radius: 4px; }"
+                                "QListView::item { padding: 3px 4px; }"
+                                "QListView::item:hover { background: #f1f5fb; }")
+        self.view.clicked.connect(self._clicked)
+        self.view.entered.connect(self._entered)
+        self.view.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        layout.addWidget(self.view, 1)
+        context.members_changed.connect(self.refresh)
+        context.visits_changed.connect(self.refresh)
+        self.refresh()
+
+    @property
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    # --- loading ---------------------------------------------------------------------------
+    def _use_thread(self) -> bool:
+        if self.threaded is not None:
+            return self.threaded
+        return self.context.members.count_active() > THREAD_MEMBERS
+
+    def refresh(self) -> None:
+        if not self._use_thread():
+            self.show_reminders(reminders(self.context.db, today=self.today,
+                                          retirement_months=self.retirement_months))
+            return
+        if self.job is not None:
+            self._again = True  # a change while computing: compute again when this run ends
+            return
+        open_worker_db = self.context.open_worker_db
+        today, months = self.today, self.retirement_months
+
+        def job(progress, is_cancelled):
+            db = open_worker_db()
+            try:
+                return reminders(db, today=today, retirement_months=months)
+            finally:
+                db.conn.close()
+
+        if not self.model.rowCount():
+            self.summary_label.setText("正在计算提醒…")
+        # no parent: the job may outlive the panel (another database opened meanwhile)
+        self.job = run_job(None, "计算提醒", job, on_done=self._computed, on_error=self._failed, show_dialog=False)
+        self.job.ended.connect(self._job_ended)
+
+    def _computed(self, items: list[Reminder]) -> None:
+        self.show_reminders(items)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.summary_label.setText(f"提醒计算失败：{exc}")
+
+    def _job_ended(self) -> None:
+        self.job = None
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Wait for a running computation (tests)."""
+        return self.job.wait(msecs) if self.job is not None else True
+
+    def show_reminders(self, items: list[Reminder]) -> None:
+        self.model.set_reminders(items)
+        if items:
+            parts = [f"{KIND_TITLES.get(k, k)} {n}" for k, n in self.model.counts().items()]
+            self.summary_label.setText(f"共 {len(items)} 条：" + "，".join(parts) + "。点击一条即可处理。")
+        else:
+            self.summary_label.setText("暂无提醒。即将退休、待走访、住院随访、困难职工走访等提醒会显示在这里。")
+        self.view.setVisible(bool(items))
+        self.loaded.emit(len(items))
+
+    # --- acting ------------------------------------------------------------------------------
+    def _entered(self, index) -> None:
+        line = self.model.line(index.row())
+        self.view.viewport().setCursor(Qt.PointingHandCursor if line and line.kind != _HEADER else Qt.ArrowCursor)
+
+    def _clicked(self, index) -> None:
+        self.activate(index.row())
+
+    def activate(self, row: int):
+        """Do what the line on ``row`` offers; returns the dialog opened, if any."""
+        line = self.model.line(row)
+        if line is None or line.kind == _HEADER:
+            return None
+        if line.kind == _MORE:
+            self.model.expand(line.group)
+            return None
+        return self.perform(line.reminder, line.reminder.action)
+
+    def perform(self, reminder: Reminder, action: str):
+        if action == "record_visit":
+            return self.record_visit(reminder)
+        if action == "change_status":
+            return self.change_status(reminder)
+        if action == "open_visit" and reminder.visit_id is not None:
+            return self.open_visit(reminder.visit_id)
+        return self.open_member(reminder.member_id)
+
+    def _parent(self) -> QWidget:
+        return self.window()
+
+    def _show(self, dialog):
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def record_visit(self, reminder: Reminder):
+        from gonghui_desk.ui.visit_dialog import VisitDialog
+
+        return self._show(VisitDialog(self.context, None, self._parent(), member_id=reminder.member_id,
+                                      occasion_name=reminder.occasion_name or None, event_date=reminder.date or None,
+                                      today=self._today))
+
+    def open_visit(self, visit_id: int):
+        from gonghui_desk.ui.visit_dialog import VisitDialog
+
+        return self._show(VisitDialog(self.context, visit_id, self._parent(), today=self._today))
+
+    def open_member(self, member_id: int):
+        from gonghui_desk.ui.member_card import MemberCardDialog
+
+        return self._show(MemberCardDialog(self.context, member_id, self._parent(), today=self._today))
+
+    def change_status(self, reminder: Reminder):
+        """The status dialog prefilled with 退休 on the retirement date; afterwards, offer the 退休 visit."""
+        from gonghui_desk.ui.member_card import StatusChangeDialog
+
+        member = self.context.members.get(reminder.member_id)
+        if member is None:
+            return None
+        dialog = StatusChangeDialog(self.context, member, self._parent(), today=self._today)
+        index = dialog.status_combo.findText("退休")
+        if index >= 0:
+            dialog.status_combo.setCurrentIndex(index)
+        dialog.date_edit.setText(reminder.date)
+        dialog.reason_edit.setText("达到法定退休年龄")
+        self._status_reminder = reminder
+        dialog.accepted.connect(self._status_changed)
+        return self._show(dialog)
+
+    def _status_changed(self) -> None:
+        reminder = self._status_reminder
+        if not reminder.occasion_name:
+            return
+        box = QMessageBox(QMessageBox.Question, "登记退休慰问",
+                          f"已将{reminder.member_name}的状态变更为“退休”。现在登记退休慰问吗？",
+                          QMessageBox.NoButton, self._parent())
+        box.addButton("登记慰问", QMessageBox.AcceptRole)
+        box.addButton("以后再说", QMessageBox.RejectRole)
+        box.buttonClicked.connect(self._visit_offer_answered)
+        self.offer_box = box
+        self._show(box)
+
+    def _visit_offer_answered(self, button) -> None:
+        if self.offer_box.buttonRole(button) == QMessageBox.AcceptRole:
+            self.record_visit(self._status_reminder)
+
+    def _context_menu(self, pos) -> None:
+        index = self.view.indexAt(pos)
+        reminder = self.model.reminder(index.row()) if index.isValid() else None
+        if reminder is None:
+            return
+        self._menu_reminder = reminder
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WA_DeleteOnClose)
+        menu.addAction("打开会员卡片", self._menu_open_member)
+        if reminder.visit_id is not None:
+            menu.addAction("打开慰问记录", self._menu_open_visit)
+        menu.addAction("登记慰问…", self._menu_record_visit)
+        if reminder.kind in ("retirement_passed", "retirement"):
+            menu.addAction("变更状态为退休…", self._menu_change_status)
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def _menu_open_member(self) -> None:
+        self.open_member(self._menu_reminder.member_id)
+
+    def _menu_open_visit(self) -> None:
+        self.open_visit(self._menu_reminder.visit_id)
+
+    def _menu_record_visit(self) -> None:
+        self.record_visit(self._menu_reminder)
+
+    def _menu_change_status(self) -> None:
+        self.change_status(self._menu_reminder)
+
+
+__all__ = ["RemindersPanel", "ReminderListModel", "KIND_TITLES", "SHOWN_PER_KIND"]
