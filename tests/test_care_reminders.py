@@ -168,3 +168,22 @@ def test_kinds_and_their_order(db, store):
     assert set(KINDS) >= {"birthday", "hardship_no_visit", "hospital_follow_up"}
     with pytest.raises(ValueError):
         reminders(db, today=today, kinds=("weather",))
+
+
+def test_the_window_defaults_to_the_unions_setting(db):
+    import datetime as dt
+
+    from gonghui_desk.members import MemberStore
+    from gonghui_desk.settings import set_retirement_reminder_months
+
+    today = dt.date(2026, 11, 22)
+    from gonghui_desk.retirement import statutory_retirement
+
+    birth = dt.date(1967, 6, 15)  # retires at 60 years 8 months, on 2028-02-15
+    due = statutory_retirement(birth, "男").date
+    member = MemberStore(db).create({"name": "钱老师", "sex": "男", "birth_date": birth.isoformat()})
+    months_away = (due.year - today.year) * 12 + due.month - today.month
+    set_retirement_reminder_months(db, months_away - 1)
+    assert member not in {r.member_id for r in reminders(db, today=today, kinds=["retirement"])}
+    set_retirement_reminder_months(db, months_away + 1)
+    assert member in {r.member_id for r in reminders(db, today=today, kinds=["retirement"])}

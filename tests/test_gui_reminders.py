@@ -181,3 +181,17 @@ def test_status_dialog_result(context, qtbot, opened):
     dialog.reject()
     assert dialog.result() == QDialog.Rejected
     assert context.members.get(context.passed)["status"] == "在册"
+
+
+def test_retirement_window_is_a_setting_kept_in_the_database(qtbot, empty_context):
+    from gonghui_desk.settings import retirement_reminder_months
+    from gonghui_desk.ui.reminders_panel import RemindersPanel
+
+    panel = RemindersPanel(empty_context, threaded=False)
+    qtbot.addWidget(panel)
+    assert panel.months_spin.value() == 6
+    panel.months_spin.setValue(12)
+    assert retirement_reminder_months(empty_context.db) == 12
+    again = RemindersPanel(empty_context, threaded=False)
+    qtbot.addWidget(again)
+    assert again.months_spin.value() == 12

@@ -30,6 +30,7 @@ import sqlite_utils
 from gonghui_desk.care.campaigns import HARDSHIP, criterion_members
 from gonghui_desk.dates import add_months, add_years, age_on
 from gonghui_desk.retirement import statutory_retirement
+from gonghui_desk.settings import retirement_reminder_months
 
 KINDS = ("retirement_passed", "retirement", "retirement_unknown", "pending_event", "hospital_follow_up",
          "hardship_no_visit", "birthday")
@@ -179,10 +180,15 @@ def _birthdays(db, today: dt.date) -> list[Reminder]:
     return sorted(result, key=lambda r: (r.date, r.member_id))
 
 
-def reminders(db: sqlite_utils.Database, *, today: dt.date | None = None, retirement_months: int = 6,
+def reminders(db: sqlite_utils.Database, *, today: dt.date | None = None, retirement_months: int | None = None,
               kinds=None) -> list[Reminder]:
-    """Every reminder of the given ``kinds`` (default: all of :data:`KINDS`), in the order of KINDS."""
+    """Every reminder of the given ``kinds`` (default: all of :data:`KINDS`), in the order of KINDS.
+
+    ``retirement_months`` defaults to the union's setting (6 unless the officer changed it).
+    """
     today = today or dt.date.today()
+    if retirement_months is None:
+        retirement_months = retirement_reminder_months(db)
     wanted = set(KINDS if kinds is None else kinds)
     unknown = wanted - set(KINDS)
     if unknown:

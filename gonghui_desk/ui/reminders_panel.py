@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QMenu, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QMenu, QMessageBox, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from gonghui_desk.care.reminders import KINDS, Reminder, reminders
+from gonghui_desk.settings import retirement_reminder_months, set_retirement_reminder_months
 from gonghui_desk.ui.workers import run_job
 
 KIND_TITLES = {
@@ -161,12 +163,10 @@ class RemindersPanel(QWidget):
 
     loaded = Signal(int)  # how many reminders are shown
 
-    def __init__(self, context, parent=None, *, today: dt.date | None = None, retirement_months: int = 6,
-                 threaded: bool | None = None):
+    def __init__(self, context, parent=None, *, today: dt.date | None = None, threaded: bool | None = None):
         super().__init__(parent)
         self.context = context
         self._today = today
-        self.retirement_months = retirement_months
         self.threaded = threaded
         self.job = None
         self._again = False
@@ -178,6 +178,17 @@ class RemindersPanel(QWidget):
         self.summary_label.setObjectName("mutedText")
         self.summary_label.setWordWrap(True)
         layout.addWidget(self.summary_label)
+        months_row = QHBoxLayout()
+        months_row.addWidget(QLabel("法定退休提前提醒："))
+        self.months_spin = QSpinBox()
+        self.months_spin.setRange(1, 36)
+        self.months_spin.setSuffix(" 个月")
+        self.months_spin.setValue(retirement_reminder_months(context.db))
+        self.months_spin.setToolTip("提前多少个月在首页列出即将达到法定退休年龄的会员（保存在本数据库中）")
+        self.months_spin.valueChanged.connect(self._months_changed)
+        months_row.addWidget(self.months_spin)
+        months_row.addStretch(1)
+        layout.addLayout(months_row)
         self.model = ReminderListModel(self)
         self.view = ReminderListView()
         self.view.setModel(self.model)
@@ -205,6 +216,10 @@ class RemindersPanel(QWidget):
     def today(self) -> dt.date:
         return self._today or dt.date.today()
 
+    def _months_changed(self, months: int) -> None:
+        set_retirement_reminder_months(self.context.db, months)
+        self.refresh()
+
     # --- loading ---------------------------------------------------------------------------
     def _use_thread(self) -> bool:
         if self.threaded is not None:
@@ -213,19 +228,18 @@ class RemindersPanel(QWidget):
 
     def refresh(self) -> None:
         if not self._use_thread():
-            self.show_reminders(reminders(self.context.db, today=self.today,
-                                          retirement_months=self.retirement_months))
+            self.show_reminders(reminders(self.context.db, today=self.today))
             return
         if self.job is not None:
             self._again = True  # a change while computing: compute again when this run ends
             return
         open_worker_db = self.context.open_worker_db
-        today, months = self.today, self.retirement_months
+        today = self.today
 
         def job(progress, is_cancelled):
             db = open_worker_db()
             try:
-                return reminders(db, today=today, retirement_months=months)
+                return reminders(db, today=today)
             finally:
                 db.conn.close()
 
