@@ -18,6 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gonghui_desk import modules  # noqa: E402
 from gonghui_desk.db import open_database  # noqa: E402
 from gonghui_desk.demo import generate_demo  # noqa: E402
 from gonghui_desk.ui.app import create_main_window, setup_application  # noqa: E402
@@ -30,6 +31,7 @@ def main() -> int:
     out_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     work = Path(tempfile.mkdtemp(prefix="gonghui-shots-"))
     db_path = work / "demo.sqlite3"
+    modules.load()
     db = open_database(db_path)
     generate_demo(db, kind="school", seed=1, today=TODAY)
     db.conn.close()
@@ -74,6 +76,14 @@ def main() -> int:
     wizard = view.start_import()
     shoot(wizard, "08-import-file")
     wizard.close()
+    window.show_page("care")
+    shoot(window, "09-care-ledger")
+    window.care_view.tabs.setCurrentIndex(1)
+    shoot(window, "10-care-campaigns")
+    from gonghui_desk.ui.visit_dialog import VisitDialog
+
+    shoot(VisitDialog(window.context, member_id=first, occasion_name="生病住院"), "11-visit-new")
+    shoot(window.care_view.open_occasions(), "12-occasions")
     return 0
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QL
 from gonghui_desk import APP_TITLE, __version__, backup
 from gonghui_desk.errors import UserError
 from gonghui_desk.ui.app_context import AppContext
-from gonghui_desk.ui.care_view import CareView  # also registers the care history and home figures
+from gonghui_desk.ui.care_view import CareView
 from gonghui_desk.ui.home_view import HomeView
 from gonghui_desk.ui.members_view import MembersView
 from gonghui_desk.ui.placeholder_view import PlaceholderView
