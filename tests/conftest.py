@@ -9,9 +9,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from gonghui_desk import modules  # noqa: E402
 from gonghui_desk.db import open_database  # noqa: E402
 from gonghui_desk.members import MemberStore  # noqa: E402
 from gonghui_desk.union import UnionProfile, save_profile  # noqa: E402
+
+modules.load()  # as the app does at start: every module's history, figure and demo providers
 
 TODAY = dt.date(2026, 11, 22)
 

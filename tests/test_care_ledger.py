@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import pytest
 
 from gonghui_desk import demo, history, stats
-from gonghui_desk import modules
 from gonghui_desk.care.campaigns import CampaignInput, add_recipients, create_campaign, record_campaign
 from gonghui_desk.care.ledger import (
     LEDGER_SORTS, LedgerFilter, LedgerTotals, iter_ledger, ledger_ids, ledger_rows, ledger_totals, member_visits,
@@ -21,7 +20,6 @@ from gonghui_desk.union import descendant_ids, ensure_sub_unit_path
 from tests.conftest import TODAY
 from tests.test_care_visits import add_member, occasion_id
 
-modules.load()  # the history and figure providers and the demo extension
 
 
 @dataclass
