@@ -32,6 +32,7 @@ from gonghui_desk.ui.member_model import RecordTableModel
 from gonghui_desk.ui.workers import run_job, show_error
 
 ERROR_STYLE = "color: #c0392b;"
+from gonghui_desk.ui.dialogs import ReasonDialog
 MUTED_STYLE = "color: #6b6b6b;"
 OK_STYLE = "color: #2e7d32;"
 WARNING_STYLE = "color: #b9770e;"
@@ -140,49 +141,18 @@ class RecordCampaignDialog(QDialog):
         super().accept()
 
 
-class VoidCampaignDialog(QDialog):
-    """作废: one reason; a recorded campaign's visits are voided with it."""
+class VoidCampaignDialog(ReasonDialog):
+    """作废: one reason; a recorded campaign's visits are voided with it (by the caller)."""
 
     def __init__(self, campaign: dict, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("作废批量慰问")
-        layout = QVBoxLayout(self)
         visits = campaign.get("visit_count") or 0
         text = f"作废“<b>{campaign['name']}</b>”？"
         if campaign.get("recorded_at"):
             text += (f"<br>本次慰问已发放登记，作废后它的 <b>{visits}</b> 条慰问记录也一并作废，"
                      "不再计入慰问台账和统计。")
         text += "<br>作废的批次仍可查看（勾选“显示已作废”），但不能再修改。"
-        label = QLabel(text)
-        label.setTextFormat(Qt.RichText)
-        label.setWordWrap(True)
-        layout.addWidget(label)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("原因："))
-        self.reason_edit = QLineEdit()
-        self.reason_edit.setPlaceholderText("如：名单有误，重新建立")
-        row.addWidget(self.reason_edit, 1)
-        layout.addLayout(row)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.Ok)
-        self.ok_button.setText("作废")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.reason_edit.textChanged.connect(self._reason_changed)
-        self._reason_changed()
-        self.resize(480, self.sizeHint().height())
-
-    def reason(self) -> str:
-        return self.reason_edit.text().strip()
-
-    def _reason_changed(self, *args) -> None:
-        self.ok_button.setEnabled(bool(self.reason()))
-
-    def accept(self) -> None:
-        if self.reason():
-            super().accept()
+        super().__init__("作废批量慰问", text, label="原因：", placeholder="如：名单有误，重新建立", parent=parent,
+                         width=480)
 
 
 class CampaignView(QWidget):

@@ -14,7 +14,7 @@ import datetime as dt
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QStyle,
+                               QPlainTextEdit, QPushButton, QScrollArea, QStyle,
                                QStyleOptionComboBox, QStylePainter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from gonghui_desk import idcard
@@ -27,8 +27,8 @@ from gonghui_desk.ui.member_model import RecordTableModel
 from gonghui_desk.ui.workers import show_error
 from gonghui_desk.union import sub_units
 
-ERROR_COLOUR = "#c0392b"
 WARNING_COLOUR = "#b9770e"
+from gonghui_desk.ui.dialogs import ERROR_COLOUR, ReasonDialog, UnsavedChangesMixin
 HINT_COLOUR = "#6b6b6b"
 REASON_REQUIRED = ("转出", "退会", "去世")
 
@@ -253,52 +253,22 @@ class StatusChangeDialog(QDialog):
         super().accept()
 
 
-class VoidDialog(QDialog):
+class VoidDialog(ReasonDialog):
     """作废: for an entry made by mistake (a duplicate, a wrong person). Never a delete."""
 
     def __init__(self, context, member: dict, parent=None):
-        super().__init__(parent)
         self.context = context
         self.member = member
-        self.setWindowTitle(f"作废会员记录 - {member['name']}")
-        layout = QVBoxLayout(self)
-        text = QLabel(
+        super().__init__(
+            f"作废会员记录 - {member['name']}",
             f"作废用于<b>录错或重复录入</b>的记录。作废后“{member['name']}”不再出现在名册和统计中，"
             "但记录本身和修改记录都会保留，可在名册的“状态：已作废”中查看和恢复。<br><br>"
-            "如果是会员调走、退会或去世，请不要作废，而是用“变更状态”。")
-        text.setWordWrap(True)
-        layout.addWidget(text)
-        form = QFormLayout()
-        self.reason_edit = QLineEdit()
-        self.reason_edit.setPlaceholderText("必填，例如：重复录入")
-        form.addRow("作废原因：", self.reason_edit)
-        layout.addLayout(form)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.error_label.hide()
-        layout.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText("作废")
-        self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.reason_edit.textChanged.connect(self._reason_changed)
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(False)
-        self.resize(440, self.sizeHint().height())
+            "如果是会员调走、退会或去世，请不要作废，而是用“变更状态”。",
+            placeholder="必填，例如：重复录入", apply=self._void, parent=parent)
 
-    def _reason_changed(self, text: str) -> None:
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(text.strip()))
-
-    def accept(self) -> None:
-        try:
-            self.context.members.void(self.member["id"], self.reason_edit.text())
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return
+    def _void(self, reason: str) -> None:
+        self.context.members.void(self.member["id"], reason)
         self.context.members_changed.emit()
-        super().accept()
 
 
 def _status_history_columns():
@@ -311,7 +281,7 @@ def _status_history_columns():
     )
 
 
-class MemberCardDialog(QDialog):
+class MemberCardDialog(UnsavedChangesMixin, QDialog):
     """View and edit one member (``member_id``), or enter a new one (``member_id=None``)."""
 
     saved = Signal(int)  # the member's id, after 保存
@@ -836,24 +806,6 @@ class MemberCardDialog(QDialog):
         self.void_button.show()
         self._reload_status()
         self._validate()
-
-    def reject(self) -> None:
-        """Closing with unsaved edits asks first (without blocking: the box is window-modal)."""
-        if self.is_voided or not self.is_dirty():
-            super().reject()
-            return
-        box = QMessageBox(QMessageBox.Question, self.windowTitle(), "修改还没有保存。要放弃这些修改吗？",
-                          QMessageBox.NoButton, self)
-        box.addButton("放弃修改", QMessageBox.DestructiveRole)
-        box.addButton("继续编辑", QMessageBox.RejectRole)
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        box.buttonClicked.connect(self._discard_answered)
-        self.discard_box = box
-        box.open()
-
-    def _discard_answered(self, button) -> None:
-        if self.discard_box.buttonRole(button) == QMessageBox.DestructiveRole:
-            self.done(QDialog.Rejected)
 
 
 __all__ = ["MemberCardDialog", "StatusChangeDialog", "VoidDialog", "SubUnitComboBox", "FIELD_GROUPS"]

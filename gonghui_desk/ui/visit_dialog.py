@@ -19,8 +19,8 @@ import datetime as dt
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QFrame,
-                               QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLayout, QLineEdit, QMessageBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFrame,
+                               QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLayout, QLineEdit,
                                QPlainTextEdit, QPushButton, QStyle, QStyledItemDelegate, QVBoxLayout,
                                QWidget)
 
@@ -36,8 +36,8 @@ from gonghui_desk.money import MoneyParseError, parse_money, yuan_text
 from gonghui_desk.ui.workers import show_error
 from gonghui_desk.union import sub_unit_paths
 
-ERROR_COLOUR = "#c0392b"
 WARNING_COLOUR = "#b9770e"
+from gonghui_desk.ui.dialogs import ERROR_COLOUR, ReasonDialog, UnsavedChangesMixin
 HINT_COLOUR = "#6b6b6b"
 PICKER_LIMIT = 30
 SEARCH_DELAY_MS = 150
@@ -236,54 +236,23 @@ class MemberPicker(QWidget):
             self.member_changed.emit(member_id)
 
 
-class VoidVisitDialog(QDialog):
+class VoidVisitDialog(ReasonDialog):
     """作废 a mistaken visit record, with a reason."""
 
     def __init__(self, context, visit_id: int, parent=None):
-        super().__init__(parent)
         self.context = context
         self.visit_id = visit_id
-        self.setWindowTitle("作废慰问记录")
-        layout = QVBoxLayout(self)
-        text = QLabel("作废用于<b>录错或重复登记</b>的慰问记录。作废后它不再计入台账和统计，"
-                      "但记录本身会保留，可以在修改记录中查到。")
-        text.setWordWrap(True)
-        layout.addWidget(text)
-        form = QFormLayout()
-        self.reason_edit = QLineEdit()
-        self.reason_edit.setPlaceholderText("必填，例如：重复登记")
-        form.addRow("作废原因：", self.reason_edit)
-        layout.addLayout(form)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.error_label.hide()
-        layout.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText("作废")
-        self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(False)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.reason_edit.textChanged.connect(self._reason_changed)
-        self.resize(420, self.sizeHint().height())
+        super().__init__("作废慰问记录", "作废用于<b>录错或重复登记</b>的慰问记录。作废后它不再计入台账和统计，"
+                                        "但记录本身会保留，可以在修改记录中查到。",
+                         placeholder="必填，例如：重复登记", apply=self._void, parent=parent, width=420)
 
-    def _reason_changed(self, text: str) -> None:
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(text.strip()))
-
-    def accept(self) -> None:
-        try:
-            VisitStore(self.context.db).void(self.visit_id, self.reason_edit.text())
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return
+    def _void(self, reason: str) -> None:
+        VisitStore(self.context.db).void(self.visit_id, reason)
         self.context.visits_changed.emit()
         self.context.status_message.emit("已作废一条慰问记录")
-        super().accept()
 
 
-class VisitDialog(QDialog):
+class VisitDialog(UnsavedChangesMixin, QDialog):
     """Record a new visit or edit (and void) a recorded one."""
 
     saved = Signal(int)  # the visit's id
@@ -881,24 +850,6 @@ class VisitDialog(QDialog):
 
     def _voided(self) -> None:
         self.done(QDialog.Accepted)
-
-    def reject(self) -> None:
-        """Closing with unsaved edits asks first (window-modal, does not block)."""
-        if self.is_voided or not self.is_dirty():
-            super().reject()
-            return
-        box = QMessageBox(QMessageBox.Question, self.windowTitle(), "修改还没有保存。要放弃这些修改吗？",
-                          QMessageBox.NoButton, self)
-        box.addButton("放弃修改", QMessageBox.DestructiveRole)
-        box.addButton("继续编辑", QMessageBox.RejectRole)
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        box.buttonClicked.connect(self._discard_answered)
-        self.discard_box = box
-        box.open()
-
-    def _discard_answered(self, button) -> None:
-        if self.discard_box.buttonRole(button) == QMessageBox.DestructiveRole:
-            self.done(QDialog.Rejected)
 
 
 def occasion_hint(occasion: Occasion) -> str:

@@ -1,0 +1,95 @@
+"""Small dialog pieces shared by the record dialogs of every module."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QVBoxLayout,
+                               QWidget)
+
+from gonghui_desk.errors import UserError
+
+ERROR_COLOUR = "#c0392b"
+
+
+class ReasonDialog(QDialog):
+    """Asks for a required reason (作废, 停用…), explaining first what the action does.
+
+    With ``apply``, accepting calls ``apply(reason)``; a :class:`UserError` it raises is shown
+    in the dialog, which stays open. Without it, the caller reads :meth:`reason` once accepted.
+    """
+
+    def __init__(self, title: str, explanation: str, *, ok_text: str = "作废", label: str = "作废原因：",
+                 placeholder: str = "必填", apply: Callable[[str], None] | None = None,
+                 parent: QWidget | None = None, width: int = 440):
+        super().__init__(parent)
+        self._apply = apply
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        text = QLabel(explanation)
+        text.setTextFormat(Qt.RichText)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        form = QFormLayout()
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText(placeholder)
+        form.addRow(label, self.reason_edit)
+        layout.addLayout(form)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.Ok)
+        self.ok_button.setText(ok_text)
+        self.ok_button.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.reason_edit.textChanged.connect(self._reason_changed)
+        self.resize(width, self.sizeHint().height())
+
+    def reason(self) -> str:
+        return self.reason_edit.text().strip()
+
+    def _reason_changed(self, *args) -> None:
+        self.ok_button.setEnabled(bool(self.reason()))
+
+    def accept(self) -> None:
+        if not self.reason():
+            return
+        if self._apply is not None:
+            try:
+                self._apply(self.reason())
+            except UserError as exc:
+                self.error_label.setText(str(exc))
+                self.error_label.show()
+                return
+        super().accept()
+
+
+class UnsavedChangesMixin:
+    """For record dialogs with ``is_dirty()`` and ``is_voided``: closing with unsaved edits asks
+    first, in a window-modal box that does not block (tests answer it through ``discard_box``)."""
+
+    discard_box: QMessageBox | None = None
+
+    def reject(self) -> None:
+        if self.is_voided or not self.is_dirty():
+            super().reject()
+            return
+        box = QMessageBox(QMessageBox.Question, self.windowTitle(), "修改还没有保存。要放弃这些修改吗？",
+                          QMessageBox.NoButton, self)
+        box.addButton("放弃修改", QMessageBox.DestructiveRole)
+        box.addButton("继续编辑", QMessageBox.RejectRole)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.buttonClicked.connect(self._discard_answered)
+        self.discard_box = box
+        box.open()
+
+    def _discard_answered(self, button) -> None:
+        if self.discard_box.buttonRole(button) == QMessageBox.DestructiveRole:
+            self.done(QDialog.Rejected)
