@@ -64,3 +64,12 @@ def empty_context(qtbot, db_path):
 def context(empty_context):
     """Test modules that need members or a profile override this fixture."""
     return empty_context
+
+
+@pytest.fixture
+def no_job_left_running(qtbot):
+    """For GUI tests that start worker jobs: each test ends only when its jobs have ended."""
+    from gonghui_desk.ui.workers import Job
+
+    yield
+    qtbot.waitUntil(lambda: not Job._running, timeout=10000)

@@ -20,10 +20,7 @@ from gonghui_desk.union import UnionProfile, add_sub_unit, save_profile
 from conftest import TODAY
 
 
-@pytest.fixture(autouse=True)
-def no_job_left_running(qtbot):
-    yield
-    qtbot.waitUntil(lambda: not Job._running, timeout=10000)
+pytestmark = pytest.mark.usefixtures("no_job_left_running")
 
 
 @pytest.fixture

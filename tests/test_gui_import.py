@@ -152,6 +152,21 @@ def test_a_clean_roster_imports_without_ticking_skip(context, tmp_path, qtbot):
     assert wizard.result.created == 3
 
 
+def test_a_file_corrected_and_saved_is_read_again_on_the_next_check(context, roster, qtbot):
+    wizard = make_wizard(context, qtbot, roster)
+    to_preview(wizard, qtbot)
+    assert wizard.preview_page.plan.counts()["invalid"] == 3
+    assert "点“< 上一步”再点“下一步 >”重新检查" in wizard.preview_page.message.text()
+    time.sleep(0.01)  # a new modification time
+    write_roster(roster, bad_rows=False)  # the officer fixes the rows in Excel and saves
+    wizard.back()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.mapping_page, timeout=15000)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.preview_page.plan is not None and not wizard.preview_page.busy
+                    and wizard.preview_page.plan.counts()["invalid"] == 0, timeout=15000)
+    assert wizard.preview_page.isComplete()
+
+
 def test_mapping_needs_a_name_column_and_no_duplicates(context, roster, qtbot):
     wizard = make_wizard(context, qtbot, roster)
     wizard.next()

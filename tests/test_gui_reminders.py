@@ -14,7 +14,6 @@ from gonghui_desk.ui import reminders_panel
 from gonghui_desk.ui.member_card import MemberCardDialog, StatusChangeDialog
 from gonghui_desk.ui.reminders_panel import KIND_TITLES, RemindersPanel
 from gonghui_desk.ui.visit_dialog import VisitDialog
-from gonghui_desk.ui.workers import Job
 
 from conftest import TODAY
 
@@ -22,10 +21,7 @@ COMING_BIRTH = dt.date(1966, 7, 15)  # a man: 60 years 5 months (DOMAIN.md §6) 
 PASSED_BIRTH = dt.date(1965, 6, 10)  # 60 years 2 months -> 2025-08-10, still 在册
 
 
-@pytest.fixture(autouse=True)
-def no_job_left_running(qtbot):
-    yield
-    qtbot.waitUntil(lambda: not Job._running, timeout=10000)
+pytestmark = pytest.mark.usefixtures("no_job_left_running")
 
 
 @pytest.fixture

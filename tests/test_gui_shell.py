@@ -18,16 +18,12 @@ from gonghui_desk.ui.charts import HorizontalBarChart, merge_tail
 from gonghui_desk.ui.first_run_dialog import FirstRunDialog
 from gonghui_desk.ui.main_window import COMING_MODULES, MainWindow
 from gonghui_desk.ui.placeholder_view import PlaceholderView
-from gonghui_desk.ui.workers import Job
 from gonghui_desk.union import UnionProfile, add_sub_unit, save_profile, set_staff_count
 
 TODAY = dt.date.today()
 
 
-@pytest.fixture(autouse=True)
-def no_job_left_running(qtbot):
-    yield
-    qtbot.waitUntil(lambda: not Job._running, timeout=10000)
+pytestmark = pytest.mark.usefixtures("no_job_left_running")
 
 
 @pytest.fixture

@@ -213,13 +213,16 @@ class LedgerView(QWidget):
         self.sign_button = QPushButton("标记已签收")
         self.sign_button.setToolTip("把选中的记录标记为受慰问人已签收（可按住 Ctrl 或 Shift 多选）")
         self.sign_button.clicked.connect(self.sign_selected)
+        self.import_button = QPushButton("导入台账…")
+        self.import_button.setToolTip("从 Excel 导入以前记的慰问台账：先逐行检查，确认后才写入")
+        self.import_button.clicked.connect(self.start_import)
         self.export_button = QPushButton("导出Excel…")
         self.export_button.setToolTip("按当前筛选导出台账，末尾附合计")
         self.export_button.clicked.connect(self.start_export)
         self.print_button = QPushButton("打印…")
         self.print_button.setToolTip("按当前筛选打印台账（A4，可先预览）")
         self.print_button.clicked.connect(self.start_print)
-        for button in (self.new_button, self.sign_button, self.export_button, self.print_button):
+        for button in (self.new_button, self.sign_button, self.import_button, self.export_button, self.print_button):
             actions.addWidget(button)
         outer.addLayout(actions)
 
@@ -586,7 +589,17 @@ class LedgerView(QWidget):
         dialog.open()
         return dialog
 
-    # --- export and print ------------------------------------------------------------------
+    # --- import, export and print ------------------------------------------------------------
+    def start_import(self):
+        """导入台账…: the ledger import wizard (loaded on first use, with openpyxl behind it)."""
+        from gonghui_desk.ui.visit_import_wizard import VisitImportWizard
+
+        wizard = VisitImportWizard(self.context, parent=self, today=self._today)
+        wizard.setAttribute(Qt.WA_DeleteOnClose)
+        self.import_wizard = wizard
+        wizard.open()
+        return wizard
+
     def scope_text(self, f: LedgerFilter | None = None) -> str:
         f = f or self.model.ledger_filter
         parts = []

@@ -1,15 +1,25 @@
-"""The member import wizard: file → column mapping → check → import → summary.
+"""The spreadsheet import wizards: file → column mapping → check → import → summary.
 
-All rules live in :mod:`gonghui_desk.importing.member_import`; this module only shows them.
-Reading the file, checking every row and writing run on worker threads (each with its own
-database connection). Nothing is written until the user presses 导入 on the check page, and
-then all rows or none: invalid rows block the import unless the user chooses to skip them,
-and a cancel rolls everything back.
+:class:`ImportWizardBase` drives any importer of :mod:`gonghui_desk.importing` (they all work in
+the same three steps, see :mod:`gonghui_desk.importing.common`); a wizard built on it says which
+importer (:class:`Importer`), in which words (:class:`ImportTexts`), how the checked rows are
+shown (``ACTIONS``, ``ROW_COLUMNS``) and what the summary and the notifications are.
+:class:`MemberImportWizard` (导入会员名册) is here; ``VisitImportWizard`` (导入慰问台账) is in
+:mod:`gonghui_desk.ui.visit_import_wizard`.
+
+All rules live in the importers; this module only shows them. Reading the file, checking every
+row and writing run on worker threads (each with its own database connection). Nothing is
+written until the user presses 导入 on the check page, and then all rows or none: invalid rows
+block the import unless the user chooses to skip them, and a cancel rolls everything back.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
+from typing import Any, Callable, Mapping, NamedTuple
 
 from openpyxl.utils import get_column_letter
 from PySide6.QtCore import Qt, QTimer, QUrl
@@ -18,9 +28,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget, QWizard)
 
+from gonghui_desk.importing.common import ImportPlanBase, ImportSource
 from gonghui_desk.importing.headers import MEMBER_IMPORT_FIELDS
-from gonghui_desk.importing.member_import import (ImportPlan, ImportSource, PlannedRow, commit_import,
-                                                  open_source, plan_import)
+from gonghui_desk.importing.member_import import ImportPlan, PlannedRow, commit_import, open_source, plan_import
 from gonghui_desk.importing.spreadsheet import cell_text, is_blank
 from gonghui_desk.members import FIELD_BY_KEY
 from gonghui_desk.ui.member_card import SubUnitComboBox
@@ -33,13 +43,12 @@ FILE_FILTER = "表格文件 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)"
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
 NOT_IMPORTED = "不导入"
 SAMPLE_ROWS = 3
-ACTION_TEXT = {"new": "新增", "update": "更新", "unchanged": "无变化", "invalid": "有错误"}
-ACTION_COLOUR = {"new": QColor("#2e7d32"), "update": QColor("#1f5fa8"), "unchanged": QColor("#7a7a7a"),
-                 "invalid": QColor("#c0392b")}
-ERROR_COLOUR = QColor("#c0392b")
+NEW_COLOUR, UPDATE_COLOUR, UNCHANGED_COLOUR, INVALID_COLOUR = "#2e7d32", "#1f5fa8", "#7a7a7a", "#c0392b"
+ERROR_COLOUR = QColor(INVALID_COLOUR)
 WARNING_COLOUR = QColor("#b9770e")
 CHANGE_LABELS = {**MEMBER_IMPORT_FIELDS, "sub_unit": "部门", "status": "状态",
                  **{f.key: f.label for f in FIELD_BY_KEY.values()}}
+CHECK_TIP = "导入前会逐行检查并列出结果，确认无误后才写入；有错误的行默认整份文件都不导入。"
 
 
 # --- helpers shared with the member list ----------------------------------------------------------
@@ -99,6 +108,15 @@ def _change_text(key: str, old, new) -> str:
 
 
 # --- the combo-box delegate --------------------------------------------------------------------------
+def file_stamp(path: Path) -> tuple | None:
+    """(size, modification time) of a file, to notice that it was saved again; None if gone."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
 class ComboDelegate(QStyledItemDelegate):
     """Edits a cell with a combo box; ``make_combo(parent, index)`` builds a filled one.
 
@@ -128,24 +146,78 @@ class ComboDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentData(), Qt.EditRole)
 
 
+# --- what a wizard is made of ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Importer:
+    """The importer a wizard drives: its three steps, and the fields a column may be imported as."""
+
+    open_source: Callable[..., ImportSource]  # (path, *, sheet=None, is_cancelled=None)
+    plan_import: Callable[..., ImportPlanBase]  # (db, source, mapping, *, progress, is_cancelled, **plan_options)
+    commit_import: Callable[..., Any]  # (db, plan, *, skip_invalid, progress, is_cancelled) -> result
+    fields: Mapping[str, str]  # field key -> label, in the order the mapping combo lists them
+    required: tuple[str, ...] = ("name",)  # the fields the mapping must have a column for
+
+
+@dataclass(frozen=True)
+class ImportTexts:
+    """The words that differ from one import wizard to another."""
+
+    title: str  # the window: "导入会员名册"
+    file_title: str  # the first page: "选择花名册文件"
+    what: str  # the file: "会员花名册" ("选择要导入的会员花名册。")
+    target: str  # what the import changes: "名册" ("为保证名册完整"、"名册已更新。")
+    intro: str  # the first page's introduction
+    tips: tuple[str, ...]  # the first page's 小提示, one line each (rich text)
+    nothing_to_import: str  # why 导入 is disabled when every row is already there
+    template: str = ""  # the text beside 下载空白模板… ("" when the importer has no template)
+
+
+class ActionLook(NamedTuple):
+    """How a planned row's action is shown: in the 结果 column and in the counts ("新增 3 人")."""
+
+    text: str
+    colour: str
+    unit: str
+
+
+class PlanColumn(NamedTuple):
+    """A column of the check page's table between 结果 and 说明."""
+
+    header: str
+    width: int
+    value: Callable[[Any], str]  # the planned row -> its text
+
+
+NAME_COLUMN = PlanColumn("姓名", 90, attrgetter("name"))
+SUB_UNIT_COLUMN = PlanColumn("部门", 160, attrgetter("sub_unit_path"))
+
+
 # --- models ---------------------------------------------------------------------------------------------
+def _sample_text(value) -> str:
+    """A cell as the mapping page shows it: an Excel date without its 00:00:00."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    return cell_text(value)
+
+
 class ColumnMappingModel(FixedColumnsModel):
     """One row per column of the file: its header, sample values and the field it goes to."""
 
     HEADERS = ("列", "文件中的列名", "示例（前几行）", "导入为")
     FIELD_COLUMN = EDITABLE_COLUMN = 3
 
-    def __init__(self, source: ImportSource, mapping: dict[int, str], parent=None):
+    def __init__(self, source: ImportSource, mapping: dict[int, str], fields: Mapping[str, str], parent=None):
         super().__init__(parent)
         self.source = source
         self.mapping = dict(mapping)
+        self.fields = fields
         rows = source.table.rows[source.header_index + 1:]
         self.samples = []
         for column in range(len(source.headers)):
             values = []
             for cells in rows:
                 if column < len(cells) and not is_blank(cells[column]):
-                    values.append(cell_text(cells[column]))
+                    values.append(_sample_text(cells[column]))
                     if len(values) == SAMPLE_ROWS:
                         break
             self.samples.append(" ｜ ".join(values))
@@ -169,7 +241,7 @@ class ColumnMappingModel(FixedColumnsModel):
                 return self.source.headers[row] or "（无列名）"
             if column == 2:
                 return self.samples[row]
-            return MEMBER_IMPORT_FIELDS[key] if key else NOT_IMPORTED
+            return self.fields[key] if key else NOT_IMPORTED
         if role == Qt.EditRole and column == self.FIELD_COLUMN:
             return key
         if role == Qt.ForegroundRole:
@@ -193,17 +265,22 @@ class ColumnMappingModel(FixedColumnsModel):
 
 
 class PlanRowsModel(FixedColumnsModel):
-    """Every checked row of the file: what will happen to it, and why."""
+    """Every checked row of the file: 行号, what will happen to it (结果), the wizard's own
+    columns (``columns``), and why (说明: the errors, the warnings, then ``details(row)``)."""
 
-    HEADERS = ("行号", "结果", "姓名", "部门", "说明")
-
-    def __init__(self, parent=None):
+    def __init__(self, columns: tuple[PlanColumn, ...], actions: Mapping[str, ActionLook],
+                 details: Callable[[Any], list[str]] | None = None, parent=None):
         super().__init__(parent)
-        self.rows: list[PlannedRow] = []
+        self.columns = columns
+        self.actions = actions
+        self.details = details or (lambda row: [])
+        self.HEADERS = ("行号", "结果", *(c.header for c in columns), "说明")
+        self.explanation_column = len(self.HEADERS) - 1
+        self.rows: list = []
         self.visible: list[int] = []
         self.only_problems = False
 
-    def set_plan(self, plan: ImportPlan | None) -> None:
+    def set_plan(self, plan: ImportPlanBase | None) -> None:
         self.beginResetModel()
         self.rows = list(plan.rows) if plan else []
         self._filter()
@@ -218,20 +295,20 @@ class PlanRowsModel(FixedColumnsModel):
     def _filter(self) -> None:
         self.visible = [i for i, row in enumerate(self.rows) if row.problems or not self.only_problems]
 
-    def planned_row(self, row: int) -> PlannedRow:
+    def planned_row(self, row: int):
         return self.rows[self.visible[row]]
 
-    @staticmethod
-    def explanation(row: PlannedRow) -> str:
+    def action_text(self, row) -> str:
+        return self.actions[row.action].text
+
+    def explanation(self, row) -> str:
         def text(problem) -> str:  # "身份证号校验位错误" needs no "身份证号：" in front
             return problem.message if problem.message.startswith(problem.label) else \
                 f"{problem.label}：{problem.message}"
 
         parts = [text(p) for p in row.problems if p.severity == "error"]
         parts += [text(p) for p in row.problems if p.severity != "error"]
-        if row.action == "update":
-            parts += [_change_text(key, old, new) for key, (old, new) in row.changes.items()]
-        return "；".join(parts)
+        return "；".join(parts + self.details(row))
 
     def row_count(self) -> int:
         return len(self.visible)
@@ -241,27 +318,26 @@ class PlanRowsModel(FixedColumnsModel):
             return None
         row = self.planned_row(index.row())
         column = index.column()
+        explaining = column == self.explanation_column
         if role == Qt.DisplayRole:
             if column == 0:
                 return str(row.row_number)
             if column == 1:
-                return ACTION_TEXT[row.action]
-            if column == 2:
-                return row.name
-            if column == 3:
-                return row.sub_unit_path
-            return self.explanation(row)
+                return self.action_text(row)
+            if explaining:
+                return self.explanation(row)
+            return self.columns[column - 2].value(row)
         if role == Qt.ForegroundRole:
             if column == 1:
-                return QBrush(ACTION_COLOUR[row.action])
-            if column == 4:
+                return QBrush(QColor(self.actions[row.action].colour))
+            if explaining:
                 if any(p.severity == "error" for p in row.problems):
                     return QBrush(ERROR_COLOUR)
                 if row.problems:
                     return QBrush(WARNING_COLOUR)
         if role == Qt.BackgroundRole and row.action == "invalid":
             return QBrush(QColor("#fdecea"))
-        if role == Qt.ToolTipRole and column == 4:
+        if role == Qt.ToolTipRole and explaining:
             text = self.explanation(row)
             return text.replace("；", "\n") if text else None
         if role == Qt.TextAlignmentRole and column in (0, 1):
@@ -333,12 +409,11 @@ def _table(model, *, stretch_last: bool = True) -> QTableView:
 
 # --- pages ----------------------------------------------------------------------------------------------
 class FilePage(WizardPage):
-    def __init__(self, wizard: "MemberImportWizard"):
-        super().__init__("选择花名册文件", "选择要导入的会员花名册。支持 Excel（.xlsx、.xls）和 CSV 文件。")
+    def __init__(self, wizard: "ImportWizardBase"):
+        texts = wizard.texts
+        super().__init__(texts.file_title, f"选择要导入的{texts.what}。支持 Excel（.xlsx、.xls）和 CSV 文件。")
         self._wizard = wizard
-        intro = QLabel(
-            "表格上方可以有标题行，程序会自动找到表头，并按列名（如“身份证号码”“联系电话”）认出各列。"
-            "名册中已有的会员按身份证号识别：再次导入只会更新有变化的信息，不会重复添加。")
+        intro = QLabel(texts.intro)
         intro.setWordWrap(True)
         self.body.addWidget(intro)
         self.body.addSpacing(8)
@@ -356,23 +431,21 @@ class FilePage(WizardPage):
         self.path_hint.setStyleSheet(ERROR_STYLE)
         self.body.addWidget(self.path_hint)
 
-        template = QGroupBox("还没有表格？")
-        template_layout = QHBoxLayout(template)
-        text = QLabel("下载空白导入模板，按表头逐行填写后再导入。模板中身份证号、手机号已设为文本格式，"
-                      "选项列带下拉列表，最不容易出错。")
-        text.setWordWrap(True)
-        template_layout.addWidget(text, 1)
-        self.template_button = QPushButton("下载空白模板…")
-        self.template_button.clicked.connect(self.save_template)
-        template_layout.addWidget(self.template_button)
-        self.body.addSpacing(12)
-        self.body.addWidget(template)
+        self.template_button: QPushButton | None = None
+        if texts.template:
+            template = QGroupBox("还没有表格？")
+            template_layout = QHBoxLayout(template)
+            text = QLabel(texts.template)
+            text.setWordWrap(True)
+            template_layout.addWidget(text, 1)
+            self.template_button = QPushButton("下载空白模板…")
+            self.template_button.clicked.connect(self.save_template)
+            template_layout.addWidget(self.template_button)
+            self.body.addSpacing(12)
+            self.body.addWidget(template)
 
-        tips = QLabel(
-            "<b>小提示</b><ul style='margin-left:-20px'>"
-            "<li>身份证号一列要设为“文本”格式：数字格式会只保留15位，末几位变成0，这样的号码不会被导入。</li>"
-            "<li>部门可以写成“一车间/甲班”表示上下级；名册里没有的部门，导入前会让您选择新建还是并入已有部门。</li>"
-            "<li>导入前会逐行检查并列出结果，确认无误后才写入；有错误的行默认整份文件都不导入。</li></ul>")
+        items = "".join(f"<li>{tip}</li>" for tip in texts.tips)
+        tips = QLabel(f"<b>小提示</b><ul style='margin-left:-20px'>{items}</ul>")
         tips.setTextFormat(Qt.RichText)
         tips.setWordWrap(True)
         tips.setStyleSheet(MUTED_STYLE)
@@ -381,7 +454,7 @@ class FilePage(WizardPage):
         self.add_job_panel()
 
     def save_template(self) -> Path | None:
-        return save_member_template(self)
+        return self._wizard.save_template(self)
 
     def path(self) -> Path | None:
         text = self.path_edit.text().strip().strip('"')
@@ -389,7 +462,7 @@ class FilePage(WizardPage):
 
     def browse(self) -> None:
         start = str(self.path().parent) if self.path() else str(Path.home())
-        chosen, _ = QFileDialog.getOpenFileName(self, "选择会员花名册", start, FILE_FILTER)
+        chosen, _ = QFileDialog.getOpenFileName(self, f"选择{self._wizard.texts.what}", start, FILE_FILTER)
         if chosen:
             self.path_edit.setText(chosen)
 
@@ -415,6 +488,7 @@ class FilePage(WizardPage):
         if self._advancing:
             return True
         path = self.path()
+        open_source = self._wizard.importer.open_source
 
         def read(progress, is_cancelled):
             progress(0, 0, f"正在读取“{path.name}”…")
@@ -425,7 +499,7 @@ class FilePage(WizardPage):
 
 
 class MappingPage(WizardPage):
-    def __init__(self, wizard: "MemberImportWizard"):
+    def __init__(self, wizard: "ImportWizardBase"):
         super().__init__("核对列的对应", "程序已按列名自动对应；请核对“导入为”一列，不需要的列选“不导入”。")
         self._wizard = wizard
         info_row = QHBoxLayout()
@@ -453,10 +527,14 @@ class MappingPage(WizardPage):
         self.add_job_panel()
         self.model: ColumnMappingModel | None = None
 
+    @property
+    def fields(self) -> Mapping[str, str]:
+        return self._wizard.importer.fields
+
     def _make_field_combo(self, parent, index) -> QComboBox:
         combo = QComboBox(parent)
         combo.addItem(NOT_IMPORTED, None)
-        for key, label in MEMBER_IMPORT_FIELDS.items():
+        for key, label in self.fields.items():
             combo.addItem(label, key)
         combo.setMaxVisibleItems(30)
         return combo
@@ -481,7 +559,7 @@ class MappingPage(WizardPage):
         several = len(table.sheet_names) > 1
         self.sheet_label.setVisible(several)
         self.sheet_combo.setVisible(several)
-        self.model = ColumnMappingModel(source, wizard.mapping, self)
+        self.model = ColumnMappingModel(source, wizard.mapping, self.fields, self)
         self.model.dataChanged.connect(self._mapping_changed)
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
@@ -495,6 +573,7 @@ class MappingPage(WizardPage):
     def _sheet_chosen(self) -> None:
         sheet = self.sheet_combo.currentText()
         path = self._wizard.source.table.path
+        open_source = self._wizard.importer.open_source
 
         def read(progress, is_cancelled):
             return open_source(path, sheet=sheet, is_cancelled=is_cancelled)
@@ -526,24 +605,27 @@ class MappingPage(WizardPage):
     def mapping_problems(self) -> tuple[list[str], list[str]]:
         """(errors that block going on, notes) about the current mapping."""
         mapping = self.model.mapping if self.model else {}
-        errors, notes = [], []
-        if "name" not in mapping.values():
-            errors.append("请指定哪一列是“姓名”")
+        keys = set(mapping.values())
+        errors = [f"请指定哪一列是“{self.fields[key]}”" for key in self._wizard.importer.required if key not in keys]
         for key in sorted(self.model.duplicated_fields() if self.model else ()):
-            errors.append(f"有多列都对应到了“{MEMBER_IMPORT_FIELDS[key]}”，每项只能对应一列")
-        if "id_number" not in mapping.values() and not errors:
-            notes.append("没有身份证号列：只能按姓名核对重复，不能更新已有会员")
-        return errors, notes
+            errors.append(f"有多列都对应到了“{self.fields[key]}”，每项只能对应一列")
+        return errors, [] if errors else self._wizard.mapping_notes(keys)
 
     def isComplete(self) -> bool:
         return not self.busy and self.model is not None and not self.mapping_problems()[0]
 
 
 class PreviewPage(WizardPage):
-    def __init__(self, wizard: "MemberImportWizard"):
+    """The check page: the counts, every row with its problems, and 导入 (or why not yet).
+
+    A wizard that shows more (the member import's unknown departments) subclasses it:
+    ``add_extras()`` adds widgets under the counts, ``plan_shown(plan)`` fills them.
+    """
+
+    def __init__(self, wizard: "ImportWizardBase"):
         super().__init__("检查结果", "导入前逐行检查的结果。此时还没有写入任何数据。")
         self._wizard = wizard
-        self.plan: ImportPlan | None = None
+        self.plan: ImportPlanBase | None = None
         self.setCommitPage(True)
         self.setButtonText(QWizard.CommitButton, "导入")
 
@@ -551,20 +633,11 @@ class PreviewPage(WizardPage):
         self.counts_label.setTextFormat(Qt.RichText)
         self.counts_label.setStyleSheet("font-size: 11pt;")
         self.body.addWidget(self.counts_label)
-
-        self.units_box = QGroupBox("名册中还没有的部门")
-        units_layout = QVBoxLayout(self.units_box)
-        units_hint = QLabel("下列部门在名册中找不到。请为每一个选择：导入时新建，或并入已有的部门（例如只是写法不同）。")
-        units_hint.setWordWrap(True)
-        units_layout.addWidget(units_hint)
-        self.units_model = SubUnitChoiceModel(self)
-        self.units_model.dataChanged.connect(self._choices_changed)
-        self.units_table = _table(self.units_model)
-        self.units_table.setItemDelegateForColumn(SubUnitChoiceModel.CHOICE_COLUMN,
-                                                  ComboDelegate(self._make_unit_combo, self))
-        self.units_table.horizontalHeader().resizeSection(0, 260)
-        units_layout.addWidget(self.units_table)
-        self.body.addWidget(self.units_box)
+        self._replan_timer = QTimer(self)
+        self._replan_timer.setSingleShot(True)
+        self._replan_timer.setInterval(250)
+        self._replan_timer.timeout.connect(self.replan)
+        self.add_extras()
 
         filter_row = QHBoxLayout()
         self.only_problems_check = QCheckBox("只看有问题的行")
@@ -575,12 +648,12 @@ class PreviewPage(WizardPage):
         legend.setTextFormat(Qt.RichText)
         filter_row.addWidget(legend)
         self.body.addLayout(filter_row)
-        self.rows_model = PlanRowsModel(self)
+        self.rows_model = PlanRowsModel(wizard.ROW_COLUMNS, wizard.ACTIONS, wizard.row_details, self)
         self.only_problems_check.toggled.connect(self.rows_model.set_only_problems)
         self.rows_table = _table(self.rows_model)
         self.rows_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         header = self.rows_table.horizontalHeader()
-        for column, width in enumerate((56, 64, 90, 160)):
+        for column, width in enumerate((56, 64, *(c.width for c in wizard.ROW_COLUMNS))):
             header.resizeSection(column, width)
         self.body.addWidget(self.rows_table, 1)
         self.detail = QLabel("选中一行可在这里看到完整说明。")
@@ -597,10 +670,12 @@ class PreviewPage(WizardPage):
         self.message.setWordWrap(True)
         self.body.addWidget(self.message)
         self.add_job_panel()
-        self._replan_timer = QTimer(self)
-        self._replan_timer.setSingleShot(True)
-        self._replan_timer.setInterval(250)
-        self._replan_timer.timeout.connect(self.replan)
+
+    def add_extras(self) -> None:
+        """Add the wizard's own widgets under the counts (none here)."""
+
+    def plan_shown(self, plan: ImportPlanBase) -> None:
+        """A new plan is shown: update the extra widgets (none here)."""
 
     def _show_detail(self, current, previous=None) -> None:
         if not current.isValid():
@@ -608,13 +683,7 @@ class PreviewPage(WizardPage):
             return
         row = self.rows_model.planned_row(current.row())
         text = self.rows_model.explanation(row) or "没有问题。"
-        self.detail.setText(f"第 {row.row_number} 行 {row.name}（{ACTION_TEXT[row.action]}）：{text}")
-
-    def _make_unit_combo(self, parent, index) -> QComboBox:
-        combo = SubUnitComboBox(parent)
-        path = self.units_model.paths[index.row()]
-        combo.set_units(sub_units(self._wizard.context.db), f"新建“{path}”")
-        return combo
+        self.detail.setText(f"第 {row.row_number} 行 {row.name}（{self.rows_model.action_text(row)}）：{text}")
 
     def initializePage(self) -> None:
         self.skip_check.setChecked(False)
@@ -631,20 +700,30 @@ class PreviewPage(WizardPage):
             self._replan_timer.start()
             return
         wizard = self._wizard
-        source, mapping, choices = wizard.source, dict(wizard.mapping), dict(wizard.sub_unit_choices)
-        open_worker_db = wizard.context.open_worker_db
+        source, mapping, options = wizard.source, dict(wizard.mapping), wizard.plan_options()
+        plan_import, open_worker_db = wizard.importer.plan_import, wizard.context.open_worker_db
+        open_source, read_stamp = wizard.importer.open_source, wizard.source_stamp
 
         def check(progress, is_cancelled):
+            current = source
+            if file_stamp(source.table.path) != read_stamp:  # corrected and saved since it was read
+                current = open_source(source.table.path, sheet=source.table.sheet_name, is_cancelled=is_cancelled)
+            columns = mapping if current.headers == source.headers else current.mapping
             db = open_worker_db()
             try:
-                return plan_import(db, source, mapping, sub_unit_choices=choices, progress=progress,
-                                   is_cancelled=is_cancelled)
+                return plan_import(db, current, columns, progress=progress, is_cancelled=is_cancelled, **options)
             finally:
                 db.conn.close()
 
         self.message.clear()
-        self.run_job("正在逐行检查…", check, on_done=self.show_plan, on_error=self._plan_failed,
+        self.run_job("正在逐行检查…", check, on_done=self._planned, on_error=self._plan_failed,
                      on_cancelled=self._plan_cancelled)
+
+    def _planned(self, plan: ImportPlanBase) -> None:
+        if plan.source is not self._wizard.source:
+            self._wizard.set_source(plan.source)
+            self._wizard.mapping = dict(plan.mapping)
+        self.show_plan(plan)
 
     def _plan_failed(self, exc: BaseException) -> None:
         self.jobs.show_message(error_text(exc), error=True)
@@ -652,34 +731,15 @@ class PreviewPage(WizardPage):
     def _plan_cancelled(self) -> None:
         self.jobs.show_message("已取消检查。")
 
-    def show_plan(self, plan: ImportPlan) -> None:
+    def show_plan(self, plan: ImportPlanBase) -> None:
         self.plan = plan
         self._wizard.plan = plan
-        self._wizard.sub_unit_choices.update({p: plan.sub_unit_choices.get(p) for p in plan.unknown_sub_units})
-        counts = plan.counts()
-        self.counts_label.setText(
-            f"<span style='color:#2e7d32'>新增 <b>{counts['new']}</b> 人</span>　　"
-            f"<span style='color:#1f5fa8'>更新 <b>{counts['update']}</b> 人</span>　　"
-            f"<span style='color:#7a7a7a'>无变化 <b>{counts['unchanged']}</b> 人</span>　　"
-            f"<span style='color:#c0392b'>有错误 <b>{counts['invalid']}</b> 行</span>")
+        self.counts_label.setText(self._wizard.counts_html(plan))
         self.rows_model.set_plan(plan)
-        self.units_box.setVisible(bool(plan.unknown_sub_units))
-        if plan.unknown_sub_units and self.units_model.paths != plan.unknown_sub_units:
-            unit_paths = {u.id: u.path for u in sub_units(self._wizard.context.db)}
-            self.units_model.set_paths(plan.unknown_sub_units, self._wizard.sub_unit_choices, unit_paths)
-            for row in range(self.units_model.rowCount()):
-                self.units_table.openPersistentEditor(self.units_model.index(row, SubUnitChoiceModel.CHOICE_COLUMN))
-            shown = min(self.units_model.rowCount(), 4)  # a few rows; more scroll
-            self.units_table.setFixedHeight(self.units_table.horizontalHeader().height()
-                                            + shown * self.units_table.verticalHeader().defaultSectionSize()
-                                            + 2 * self.units_table.frameWidth() + 2)
-        self.skip_check.setVisible(counts["invalid"] > 0)
+        self.plan_shown(plan)
+        self.skip_check.setVisible(plan.counts()["invalid"] > 0)
         self.jobs.clear()
         self._update_message()
-
-    def _choices_changed(self, *args) -> None:
-        self._wizard.sub_unit_choices.update(self.units_model.choices)
-        self._replan_timer.start()
 
     def blocked_reason(self) -> str:
         """Why 导入 is disabled, or "" when it is not."""
@@ -687,10 +747,11 @@ class PreviewPage(WizardPage):
             return "正在检查…"
         counts = self.plan.counts()
         if counts["invalid"] and not self.skip_check.isChecked():
-            return (f"有 {counts['invalid']} 行有错误（表中红色的行）。为保证名册完整，有错误时整份文件都不导入。"
-                    "请在 Excel 中改正后点“< 上一步”重新读取，或勾选上面的“跳过有问题的行”。")
-        if counts["new"] + counts["update"] == 0:
-            return "没有需要导入的内容：表格中的会员都已在名册中，信息也没有变化。"
+            return (f"有 {counts['invalid']} 行有错误（表中红色的行）。为保证{self._wizard.texts.target}完整，"
+                    "有错误时整份文件都不导入。请在 Excel 中改正并保存后，点“< 上一步”再点“下一步 >”重新检查"
+                    "（会重新读取文件），或勾选上面的“跳过有问题的行”。")
+        if not any(n for action, n in counts.items() if action not in ("unchanged", "invalid")):
+            return self._wizard.texts.nothing_to_import
         return ""
 
     def _update_message(self, *args) -> None:
@@ -699,12 +760,8 @@ class PreviewPage(WizardPage):
             self.message.setStyleSheet(ERROR_STYLE)
             self.message.setText(reason)
         elif self.plan is not None:
-            counts = self.plan.counts()
-            skipped = f"，跳过 {counts['invalid']} 行" if counts["invalid"] else ""
-            creating = self.plan.sub_units_to_create()
-            units = f"，新建部门：{'、'.join(creating)}" if creating else ""
             self.message.setStyleSheet("color: #2e7d32;")
-            self.message.setText(f"点“导入”将新增 {counts['new']} 人、更新 {counts['update']} 人{skipped}{units}。")
+            self.message.setText(self._wizard.ready_text(self.plan))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -716,8 +773,8 @@ class PreviewPage(WizardPage):
 
 
 class CommitPage(ProgressPage):
-    def __init__(self, wizard: "MemberImportWizard"):
-        super().__init__("正在导入", "正在把检查过的数据写入名册。")
+    def __init__(self, wizard: "ImportWizardBase"):
+        super().__init__("正在导入", f"正在把检查过的数据写入{wizard.texts.target}。")
         self._wizard = wizard
         self.setCommitPage(True)  # once written, there is no going back to it
         self.setButtonText(QWizard.CommitButton, "下一步 >")
@@ -726,6 +783,7 @@ class CommitPage(ProgressPage):
     def initializePage(self) -> None:
         wizard = self._wizard
         plan, skip, open_worker_db = wizard.plan, wizard.skip_invalid, wizard.context.open_worker_db
+        commit_import = wizard.importer.commit_import
 
         def write(progress, is_cancelled):
             db = open_worker_db()
@@ -735,31 +793,46 @@ class CommitPage(ProgressPage):
                 db.conn.close()
 
         self.start("正在导入…", write, on_done=wizard.imported,
-                   cancelled_text="已取消导入，名册没有任何改动。")
+                   cancelled_text=f"已取消导入，{wizard.texts.target}没有任何改动。")
 
 
 class ImportSummaryPage(SummaryPage):
-    def __init__(self):
-        super().__init__("导入完成", "名册已更新。")
+    def __init__(self, target: str = "名册"):
+        super().__init__("导入完成", f"{target}已更新。")
 
 
-class MemberImportWizard(BaseWizard):
-    """导入会员名册. ``path`` pre-fills the file page."""
+# --- the wizards ------------------------------------------------------------------------------------------
+class ImportWizardBase(BaseWizard):
+    """An import wizard: file → column mapping → check → import (on a worker, cancellable) → summary.
 
-    def __init__(self, context, path=None, parent=None):
-        super().__init__("导入会员名册", parent)
+    A subclass passes its :class:`Importer` and :class:`ImportTexts`, sets ``ACTIONS`` (how each
+    action of its plan is shown) and ``ROW_COLUMNS`` (the check table's own columns), and says what
+    the import means: ``ready_parts`` (the sentence above 导入), ``summary`` and ``changed_signals``
+    (what to tell the rest of the app once written). Optional: ``plan_options`` (more arguments to
+    ``plan_import``, taken on the GUI thread), ``mapping_notes``, ``row_details``, ``count_note``,
+    ``save_template`` (with ``ImportTexts.template``) and ``preview_page_class``.
+    """
+
+    ACTIONS: Mapping[str, ActionLook] = {}
+    ROW_COLUMNS: tuple[PlanColumn, ...] = (NAME_COLUMN, SUB_UNIT_COLUMN)
+    preview_page_class: type[PreviewPage] = PreviewPage
+
+    def __init__(self, context, importer: Importer, texts: ImportTexts, path=None, parent=None):
+        super().__init__(texts.title, parent)
         self.context = context
+        self.importer = importer
+        self.texts = texts
         self.source: ImportSource | None = None
+        self.source_stamp: tuple | None = None  # the file's size and time when it was read
         self.mapping: dict[int, str] = {}
-        self.sub_unit_choices: dict[str, int | None] = {}
-        self.plan: ImportPlan | None = None
+        self.plan: ImportPlanBase | None = None
         self.skip_invalid = False
         self.result = None
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
-        self.preview_page = PreviewPage(self)
+        self.preview_page = self.preview_page_class(self)
         self.commit_page = CommitPage(self)
-        self.summary_page = ImportSummaryPage()
+        self.summary_page = ImportSummaryPage(texts.target)
         for page in (self.file_page, self.mapping_page, self.preview_page, self.commit_page, self.summary_page):
             self.add_page(page)
         if path:
@@ -769,27 +842,183 @@ class MemberImportWizard(BaseWizard):
         """A file was read: keep the user's mapping when the columns are the same, else auto-map."""
         same_columns = self.source is not None and self.source.headers == source.headers
         self.source = source
+        self.source_stamp = file_stamp(source.table.path)
         if not same_columns:
             self.mapping = dict(source.mapping)
-            self.sub_unit_choices = {}
         return True
+
+    # --- what a subclass says -----------------------------------------------------------------------------
+    def plan_options(self) -> dict:
+        """More keyword arguments for ``plan_import``."""
+        return {}
+
+    def mapping_notes(self, mapped: set[str]) -> list[str]:
+        """Notes (not errors) about a mapping to the fields ``mapped``."""
+        return []
+
+    def row_details(self, row) -> list[str]:
+        """What the 说明 of a planned row adds after its problems."""
+        return []
+
+    def count_note(self, plan: ImportPlanBase, action: str) -> str:
+        """Text after the count of ``action`` ("（10 人）")."""
+        return ""
+
+    def ready_parts(self, plan: ImportPlanBase) -> list[str]:
+        """What 导入 will do, the main part first: ["新增 3 人、更新 1 人", "新建部门：总务"]."""
+        raise NotImplementedError
+
+    def summary(self, result) -> tuple[list[str], str, str]:
+        """(the summary page's lines, its note, the status bar's message) after the import."""
+        raise NotImplementedError
+
+    def changed_signals(self, result) -> list:
+        """The context's signals to emit once the import is written."""
+        raise NotImplementedError
+
+    def save_template(self, parent: QWidget) -> Path | None:
+        """Save the blank template (when ``ImportTexts.template`` offers one)."""
+        return None
+
+    # --- shown from those ------------------------------------------------------------------------------------
+    def counts_html(self, plan: ImportPlanBase) -> str:
+        spans = []
+        for action, count in plan.counts().items():
+            look = self.ACTIONS[action]
+            spans.append(f"<span style='color:{look.colour}'>{look.text} <b>{count}</b> {look.unit}"
+                         f"{self.count_note(plan, action)}</span>")
+        return "　　".join(spans)
+
+    def ready_text(self, plan: ImportPlanBase) -> str:
+        parts = self.ready_parts(plan)
+        invalid = plan.counts()["invalid"]
+        if invalid:
+            parts.insert(1, f"跳过 {invalid} 行")
+        return f"点“导入”将{'，'.join(parts)}。"
+
+    @staticmethod
+    def skipped_line(skipped: int) -> str:
+        return f"跳过 <b>{skipped}</b> 行" + ("（有错误，未导入）" if skipped else "")
 
     def imported(self, result) -> None:
         self.result = result
-        self.context.members_changed.emit()
-        if result.sub_units_created:
-            self.context.profile_changed.emit()
+        for signal in self.changed_signals(result):
+            signal.emit()
+        lines, note, status = self.summary(result)
+        self.summary_page.set_summary(lines, note)
+        self.context.status_message.emit(status)
+
+
+class MemberPreviewPage(PreviewPage):
+    """The check page of the member import, with the departments the roster does not have yet."""
+
+    def add_extras(self) -> None:
+        self.units_box = QGroupBox("名册中还没有的部门")
+        units_layout = QVBoxLayout(self.units_box)
+        units_hint = QLabel("下列部门在名册中找不到。请为每一个选择：导入时新建，或并入已有的部门（例如只是写法不同）。")
+        units_hint.setWordWrap(True)
+        units_layout.addWidget(units_hint)
+        self.units_model = SubUnitChoiceModel(self)
+        self.units_model.dataChanged.connect(self._choices_changed)
+        self.units_table = _table(self.units_model)
+        self.units_table.setItemDelegateForColumn(SubUnitChoiceModel.CHOICE_COLUMN,
+                                                  ComboDelegate(self._make_unit_combo, self))
+        self.units_table.horizontalHeader().resizeSection(0, 260)
+        units_layout.addWidget(self.units_table)
+        self.body.addWidget(self.units_box)
+
+    def _make_unit_combo(self, parent, index) -> QComboBox:
+        combo = SubUnitComboBox(parent)
+        path = self.units_model.paths[index.row()]
+        combo.set_units(sub_units(self._wizard.context.db), f"新建“{path}”")
+        return combo
+
+    def plan_shown(self, plan: ImportPlan) -> None:
+        self._wizard.sub_unit_choices.update({p: plan.sub_unit_choices.get(p) for p in plan.unknown_sub_units})
+        self.units_box.setVisible(bool(plan.unknown_sub_units))
+        if plan.unknown_sub_units and self.units_model.paths != plan.unknown_sub_units:
+            unit_paths = {u.id: u.path for u in sub_units(self._wizard.context.db)}
+            self.units_model.set_paths(plan.unknown_sub_units, self._wizard.sub_unit_choices, unit_paths)
+            for row in range(self.units_model.rowCount()):
+                self.units_table.openPersistentEditor(self.units_model.index(row, SubUnitChoiceModel.CHOICE_COLUMN))
+            shown = min(self.units_model.rowCount(), 4)  # a few rows; more scroll
+            self.units_table.setFixedHeight(self.units_table.horizontalHeader().height()
+                                            + shown * self.units_table.verticalHeader().defaultSectionSize()
+                                            + 2 * self.units_table.frameWidth() + 2)
+
+    def _choices_changed(self, *args) -> None:
+        self._wizard.sub_unit_choices.update(self.units_model.choices)
+        self._replan_timer.start()
+
+
+MEMBER_TEXTS = ImportTexts(
+    title="导入会员名册",
+    file_title="选择花名册文件",
+    what="会员花名册",
+    target="名册",
+    intro="表格上方可以有标题行，程序会自动找到表头，并按列名（如“身份证号码”“联系电话”）认出各列。"
+          "名册中已有的会员按身份证号识别：再次导入只会更新有变化的信息，不会重复添加。",
+    tips=("身份证号一列要设为“文本”格式：数字格式会只保留15位，末几位变成0，这样的号码不会被导入。",
+          "部门可以写成“一车间/甲班”表示上下级；名册里没有的部门，导入前会让您选择新建还是并入已有部门。",
+          CHECK_TIP),
+    nothing_to_import="没有需要导入的内容：表格中的会员都已在名册中，信息也没有变化。",
+    template="下载空白导入模板，按表头逐行填写后再导入。模板中身份证号、手机号已设为文本格式，"
+             "选项列带下拉列表，最不容易出错。",
+)
+
+
+class MemberImportWizard(ImportWizardBase):
+    """导入会员名册. ``path`` pre-fills the file page."""
+
+    ACTIONS = {"new": ActionLook("新增", NEW_COLOUR, "人"), "update": ActionLook("更新", UPDATE_COLOUR, "人"),
+               "unchanged": ActionLook("无变化", UNCHANGED_COLOUR, "人"),
+               "invalid": ActionLook("有错误", INVALID_COLOUR, "行")}
+    preview_page_class = MemberPreviewPage
+
+    def __init__(self, context, path=None, parent=None):
+        super().__init__(context, Importer(open_source, plan_import, commit_import, MEMBER_IMPORT_FIELDS),
+                         MEMBER_TEXTS, path, parent)
+        self.sub_unit_choices: dict[str, int | None] = {}  # unknown department path -> merge into (None: create)
+
+    def set_source(self, source: ImportSource) -> bool:
+        if self.source is None or self.source.headers != source.headers:
+            self.sub_unit_choices = {}
+        return super().set_source(source)
+
+    def plan_options(self) -> dict:
+        return {"sub_unit_choices": dict(self.sub_unit_choices)}
+
+    def mapping_notes(self, mapped: set[str]) -> list[str]:
+        return [] if "id_number" in mapped else ["没有身份证号列：只能按姓名核对重复，不能更新已有会员"]
+
+    def row_details(self, row: PlannedRow) -> list[str]:
+        if row.action != "update":
+            return []
+        return [_change_text(key, old, new) for key, (old, new) in row.changes.items()]
+
+    def ready_parts(self, plan: ImportPlan) -> list[str]:
+        counts = plan.counts()
+        creating = plan.sub_units_to_create()
+        return [f"新增 {counts['new']} 人、更新 {counts['update']} 人"] + (
+            [f"新建部门：{'、'.join(creating)}"] if creating else [])
+
+    def changed_signals(self, result) -> list:
+        return [self.context.members_changed] + ([self.context.profile_changed] if result.sub_units_created else [])
+
+    def summary(self, result) -> tuple[list[str], str, str]:
         lines = [f"新增 <b>{result.created}</b> 人", f"更新 <b>{result.updated}</b> 人"]
         if result.unchanged:
             lines.append(f"无变化 {result.unchanged} 人")
-        lines.append(f"跳过 <b>{result.skipped}</b> 行" + ("（有错误，未导入）" if result.skipped else ""))
+        lines.append(self.skipped_line(result.skipped))
         lines.append(f"新建部门 <b>{result.sub_units_created}</b> 个")
         note = ("被跳过的行改正后可以再导入一次同一个文件：已导入的会员按身份证号识别，不会重复添加。"
                 if result.skipped else "可以在“会员”名册中查看导入的会员。")
-        self.summary_page.set_summary(lines, note)
-        self.context.status_message.emit(
-            f"导入完成：新增 {result.created} 人，更新 {result.updated} 人，跳过 {result.skipped} 行")
+        return lines, note, f"导入完成：新增 {result.created} 人，更新 {result.updated} 人，跳过 {result.skipped} 行"
+
+    def save_template(self, parent: QWidget) -> Path | None:
+        return save_member_template(parent)
 
 
-__all__ = ["MemberImportWizard", "ColumnMappingModel", "PlanRowsModel", "SubUnitChoiceModel", "ComboDelegate",
+__all__ = ["ImportWizardBase", "MemberImportWizard", "Importer", "ImportTexts", "ActionLook", "PlanColumn",
+           "PreviewPage", "ColumnMappingModel", "PlanRowsModel", "SubUnitChoiceModel", "ComboDelegate",
            "save_member_template", "offer_open_folder"]
