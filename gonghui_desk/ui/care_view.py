@@ -192,7 +192,7 @@ class LedgerView(QWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("搜索会员：姓名、拼音或首字母")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(220)
+        self.search_edit.setMinimumWidth(140)  # shrinks first on a narrow window
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
