@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFrame,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFrame,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
                                QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
@@ -28,11 +28,12 @@ from gonghui_desk.money import yuan_text
 from gonghui_desk.ui.campaign_models import (CampaignListModel, RecipientFilterModel, RecipientTableModel,
                                              recipient_row)
 from gonghui_desk.ui.campaign_wizard import MemberPickerDialog, recipient_table, selected_proxy_rows
+from gonghui_desk.ui.dialogs import ReasonDialog
+from gonghui_desk.ui.exports import ask_save_path, run_export
 from gonghui_desk.ui.member_model import RecordTableModel
-from gonghui_desk.ui.workers import run_job, show_error
+from gonghui_desk.ui.workers import run_job, show_error, with_worker_db
 
 ERROR_STYLE = "color: #c0392b;"
-from gonghui_desk.ui.dialogs import ReasonDialog
 MUTED_STYLE = "color: #6b6b6b;"
 OK_STYLE = "color: #2e7d32;"
 WARNING_STYLE = "color: #b9770e;"
@@ -51,11 +52,6 @@ def safe_file_name(text: str) -> str:
 
 def _time_text(value) -> str:
     return str(value or "")[:16].replace("T", " ")
-
-
-def _with_suffix(path: str, suffix: str) -> Path:
-    chosen = Path(path)
-    return chosen if chosen.suffix.lower() == suffix else chosen.with_name(chosen.name + suffix)
 
 
 class RecordCampaignDialog(QDialog):
@@ -616,17 +612,13 @@ class CampaignView(QWidget):
         """Check the rules on a worker, then ask (with the warnings, if any) before recording."""
         if self.campaign_id is None or self.check_job is not None or self.record_job is not None:
             return None
-        campaign_id, today, open_worker_db = self.campaign_id, self.today, self.context.open_worker_db
+        campaign_id, today = self.campaign_id, self.today
 
-        def check(progress, is_cancelled):
-            db = open_worker_db()
-            try:
-                return check_campaign(db, campaign_id, today=today)
-            finally:
-                db.conn.close()
+        def check(db, progress, is_cancelled):
+            return check_campaign(db, campaign_id, today=today)
 
         self._checking_id = campaign_id
-        self.check_job = run_job(self, "正在逐人核对慰问标准…", check, on_done=self._checked,
+        self.check_job = run_job(self, "正在逐人核对慰问标准…", with_worker_db(self.context, check), on_done=self._checked,
                                  on_error=self._check_failed, on_cancelled=self._check_cancelled)
         self._update_actions()
         return self.check_job
@@ -666,18 +658,14 @@ class CampaignView(QWidget):
         campaign_id = campaign_id if campaign_id is not None else self.campaign_id
         if campaign_id is None or self.record_job is not None:
             return None
-        today, open_worker_db = self.today, self.context.open_worker_db
+        today = self.today
 
-        def job(progress, is_cancelled):
-            db = open_worker_db()
-            try:
-                return record_campaign(db, campaign_id, override_reason=override_reason, progress=progress,
-                                       is_cancelled=is_cancelled, today=today)
-            finally:
-                db.conn.close()
+        def record(db, progress, is_cancelled):
+            return record_campaign(db, campaign_id, override_reason=override_reason, progress=progress,
+                                   is_cancelled=is_cancelled, today=today)
 
         self._recording_id = campaign_id
-        self.record_job = run_job(self, "正在登记慰问记录…", job, on_done=self._recorded,
+        self.record_job = run_job(self, "正在登记慰问记录…", with_worker_db(self.context, record), on_done=self._recorded,
                                   on_error=self._record_failed, on_cancelled=self._record_cancelled)
         self._update_actions()
         return self.record_job
@@ -768,63 +756,41 @@ class CampaignView(QWidget):
     def export_excel(self):
         if self.campaign_id is None:
             return None
-        chosen, _ = QFileDialog.getSaveFileName(self, "导出发放签收表", self._default_path(".xlsx"),
-                                                "Excel 工作簿 (*.xlsx)")
-        if not chosen:
-            return None
-        return self.export_to(_with_suffix(chosen, ".xlsx"))
+        path = ask_save_path(self, "导出发放签收表", Path(self._default_path(".xlsx")))
+        return self.export_to(path) if path else None
 
     def export_pdf(self):
         if self.campaign_id is None:
             return None
-        chosen, _ = QFileDialog.getSaveFileName(self, "导出发放签收表 PDF", self._default_path(".pdf"),
-                                                "PDF 文件 (*.pdf)")
-        if not chosen:
-            return None
-        return self.export_to(_with_suffix(chosen, ".pdf"))
+        path = ask_save_path(self, "导出发放签收表 PDF", Path(self._default_path(".pdf")))
+        return self.export_to(path) if path else None
 
     def export_to(self, path: Path):
         """Write the sign-off sheet to ``path`` (.xlsx or .pdf) on a worker thread."""
-        campaign_id, open_worker_db = self.campaign_id, self.context.open_worker_db
-        path = Path(path)
+        campaign_id, path = self.campaign_id, Path(path)
         pdf = path.suffix.lower() == ".pdf"
 
-        def job(progress, is_cancelled):
-            db = open_worker_db()
-            try:
-                if pdf:
-                    from gonghui_desk.printing import signoff_print_table
-                    from gonghui_desk.ui.printing import print_to_pdf
+        def export(db, progress, is_cancelled):
+            if pdf:
+                from gonghui_desk.printing import signoff_print_table
+                from gonghui_desk.ui.printing import print_to_pdf
 
-                    table = signoff_print_table(db, campaign_id)
-                    return print_to_pdf(table, path)
-                from gonghui_desk.exporting.signoff_sheet import export_signoff_sheet
+                return print_to_pdf(signoff_print_table(db, campaign_id), path)
+            from gonghui_desk.exporting.signoff_sheet import export_signoff_sheet
 
-                return export_signoff_sheet(db, campaign_id, path, progress=progress, is_cancelled=is_cancelled)
-            finally:
-                db.conn.close()
+            return export_signoff_sheet(db, campaign_id, path, progress=progress, is_cancelled=is_cancelled)
 
-        self._export_path = path
+        def done_text(result) -> str:
+            return f"发放签收表（{f'共 {result} 页' if pdf else f'{result} 人'}）已保存"
+
         self._last_dir = path.parent
-        self.export_job = run_job(self, "正在导出发放签收表…", job, on_done=self._exported,
-                                  on_error=self._export_failed, on_cancelled=self._export_done)
+        self.export_job = run_export(self, self.context, "正在导出发放签收表…", path, export, done_text)
+        self.export_job.ended.connect(self._export_ended)
         return self.export_job
 
-    def _export_done(self) -> None:
+    def _export_ended(self) -> None:
+        self.export_box = self.export_job.feedback.box
         self.export_job = None
-
-    def _export_failed(self, exc: BaseException) -> None:
-        self.export_job = None
-        show_error(self, "导出发放签收表", exc)
-
-    def _exported(self, result) -> None:
-        from gonghui_desk.ui.import_wizard import offer_open_folder
-
-        self.export_job = None
-        path = self._export_path
-        what = f"共 {result} 页" if path.suffix.lower() == ".pdf" else f"{result} 人"
-        self.context.status_message.emit(f"发放签收表已保存到 {path}")
-        self.export_box = offer_open_folder(self, "导出完成", f"发放签收表（{what}）已保存到：\n{path}", path)
 
 
 __all__ = ["CampaignView", "RecordCampaignDialog", "VoidCampaignDialog"]

@@ -15,9 +15,8 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QPushButton,
-                               QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QMenu, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from gonghui_desk.care import FUND_SOURCES
 from gonghui_desk.care.ledger import LedgerFilter, ledger_totals
@@ -25,10 +24,11 @@ from gonghui_desk.care.occasions import list_occasions
 from gonghui_desk.care.visits import VisitStore
 from gonghui_desk.dates import DateParseError, parse_date
 from gonghui_desk.money import yuan_text
+from gonghui_desk.ui.exports import ExportOptionsDialog, ask_save_path, run_export
 from gonghui_desk.ui.ledger_model import LedgerTableModel
 from gonghui_desk.ui.member_card import SubUnitComboBox
 from gonghui_desk.ui.members_view import MemberTableView
-from gonghui_desk.ui.workers import run_job, show_error
+from gonghui_desk.ui.workers import run_job, show_error, with_worker_db
 from gonghui_desk.union import descendant_ids, sub_units
 
 ERROR_COLOUR = "#c0392b"
@@ -83,40 +83,13 @@ def totals_text(totals) -> str:
     return text
 
 
-class ExportLedgerDialog(QDialog):
+class ExportLedgerDialog(ExportOptionsDialog):
     """Options of a ledger export: how many rows, whether to hide personal details, 制表人."""
 
     def __init__(self, count: int, scope: str, prepared_by: str = "", parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("导出慰问台账")
-        layout = QVBoxLayout(self)
-        summary = QLabel(f"将导出当前台账中的 <b>{count}</b> 条记录（{scope}），保存为 Excel 文件，"
-                         "末尾附合计。")
-        summary.setWordWrap(True)
-        layout.addWidget(summary)
-        self.mask_check = QCheckBox("亲属姓名只保留姓氏、不导出备注（用于公示或发给外单位）")
-        self.mask_check.setChecked(False)
-        layout.addWidget(self.mask_check)
-        form = QFormLayout()
-        self.prepared_by_edit = QLineEdit(prepared_by)
-        self.prepared_by_edit.setPlaceholderText("可不填，打印后手写")
-        form.addRow("制表人：", self.prepared_by_edit)
-        layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("选择保存位置…")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(480, self.sizeHint().height())
-
-    @property
-    def masked(self) -> bool:
-        return self.mask_check.isChecked()
-
-    @property
-    def prepared_by(self) -> str:
-        return self.prepared_by_edit.text().strip()
+        super().__init__("导出慰问台账", f"将导出当前台账中的 <b>{count}</b> 条记录（{scope}），保存为 Excel 文件，末尾附合计。",
+                         "亲属姓名只保留姓氏、不导出备注（用于公示或发给外单位）", masked_default=False,
+                         prepared_by=prepared_by, parent=parent, width=480)
 
 
 class LedgerView(QWidget):
@@ -475,15 +448,10 @@ class LedgerView(QWidget):
         self.totals_label.setText(totals_text(totals))
 
     def _start_totals_job(self, ledger_filter: LedgerFilter, generation: int) -> None:
-        open_worker_db = self.context.open_worker_db
+        def totals(db, progress, is_cancelled):
+            return generation, ledger_totals(db, ledger_filter)
 
-        def job(progress, is_cancelled):
-            db = open_worker_db()
-            try:
-                return generation, ledger_totals(db, ledger_filter)
-            finally:
-                db.conn.close()
-
+        job = with_worker_db(self.context, totals)
         # no parent: the job may outlive this page (another database opened meanwhile); the
         # connection to the bound method goes with the page
         self.totals_job = run_job(None, "合计", job, on_done=self._totals_computed, show_dialog=False)
@@ -631,46 +599,24 @@ class LedgerView(QWidget):
 
     def _choose_export_file(self) -> None:
         dialog, ledger_filter = self.export_dialog, self._export_filter
-        masked, prepared_by = dialog.masked, dialog.prepared_by
-        self._prepared_by = prepared_by
-        default = str(Path.home() / default_ledger_name(self.today))
-        path, _ = QFileDialog.getSaveFileName(self, "导出慰问台账", default, "Excel 工作簿 (*.xlsx)")
-        if not path:
-            return
-        path = Path(path)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
-        self.export_to(path, ledger_filter, masked=masked, prepared_by=prepared_by)
+        self._prepared_by = dialog.prepared_by
+        path = ask_save_path(self, "导出慰问台账", Path.home() / default_ledger_name(self.today))
+        if path is not None:
+            self.export_to(path, ledger_filter, masked=dialog.masked, prepared_by=dialog.prepared_by)
 
     def export_to(self, path: Path, ledger_filter: LedgerFilter | None = None, *, masked: bool = False,
                   prepared_by: str = ""):
         from gonghui_desk.exporting.visit_ledger import export_visit_ledger
 
         ledger_filter = ledger_filter or self.model.ledger_filter
-        open_worker_db = self.context.open_worker_db
 
-        def job(progress, is_cancelled):
-            db = open_worker_db()
-            try:
-                return export_visit_ledger(db, path, ledger_filter, mask_personal=masked, prepared_by=prepared_by,
-                                           progress=progress, is_cancelled=is_cancelled)
-            finally:
-                db.conn.close()
+        def export(db, progress, is_cancelled):
+            return export_visit_ledger(db, path, ledger_filter, mask_personal=masked, prepared_by=prepared_by,
+                                       progress=progress, is_cancelled=is_cancelled)
 
-        self._export_path = path
-        self.export_job = run_job(self, "正在导出慰问台账…", job, on_done=self._exported,
-                                  on_cancelled=self._export_cancelled)
+        self.export_job = run_export(self, self.context, "正在导出慰问台账…", path, export,
+                                     lambda count: f"已导出 {count} 条慰问记录")
         return self.export_job
-
-    def _exported(self, count: int) -> None:
-        from gonghui_desk.ui.import_wizard import offer_open_folder
-
-        path = self._export_path
-        self.context.status_message.emit(f"已导出 {count} 条慰问记录到 {path}")
-        offer_open_folder(self, "导出完成", f"已导出 {count} 条慰问记录：\n{path}", path)
-
-    def _export_cancelled(self) -> None:
-        self.context.status_message.emit("已取消导出")
 
     def start_print(self):
         """Build the A4 table on a worker (a big ledger takes a while), then show the preview."""
@@ -679,16 +625,12 @@ class LedgerView(QWidget):
         if self.model.rowCount() == 0:
             return None
         ledger_filter = self.model.ledger_filter
-        open_worker_db = self.context.open_worker_db
 
-        def job(progress, is_cancelled):
-            db = open_worker_db()
-            try:
-                return ledger_print_table(db, ledger_filter)
-            finally:
-                db.conn.close()
+        def table(db, progress, is_cancelled):
+            return ledger_print_table(db, ledger_filter)
 
-        self.print_job = run_job(self, "正在准备打印…", job, on_done=self._show_print_preview)
+        self.print_job = run_job(self, "正在准备打印…", with_worker_db(self.context, table),
+                                 on_done=self._show_print_preview)
         return self.print_job
 
     def _show_print_preview(self, table) -> None:

@@ -36,7 +36,7 @@ from gonghui_desk.members import FIELD_BY_KEY
 from gonghui_desk.ui.member_card import SubUnitComboBox
 from gonghui_desk.ui.wizard import (FixedColumnsModel, ERROR_STYLE, MUTED_STYLE, BaseWizard, ProgressPage, SummaryPage,
                                     WizardPage, error_text)
-from gonghui_desk.ui.workers import show_error
+from gonghui_desk.ui.workers import show_error, with_worker_db
 from gonghui_desk.union import sub_units
 
 FILE_FILTER = "表格文件 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)"
@@ -701,22 +701,18 @@ class PreviewPage(WizardPage):
             return
         wizard = self._wizard
         source, mapping, options = wizard.source, dict(wizard.mapping), wizard.plan_options()
-        plan_import, open_worker_db = wizard.importer.plan_import, wizard.context.open_worker_db
-        open_source, read_stamp = wizard.importer.open_source, wizard.source_stamp
+        plan_import, open_source, read_stamp = wizard.importer.plan_import, wizard.importer.open_source, \
+            wizard.source_stamp
 
-        def check(progress, is_cancelled):
+        def check(db, progress, is_cancelled):
             current = source
             if file_stamp(source.table.path) != read_stamp:  # corrected and saved since it was read
                 current = open_source(source.table.path, sheet=source.table.sheet_name, is_cancelled=is_cancelled)
             columns = mapping if current.headers == source.headers else current.mapping
-            db = open_worker_db()
-            try:
-                return plan_import(db, current, columns, progress=progress, is_cancelled=is_cancelled, **options)
-            finally:
-                db.conn.close()
+            return plan_import(db, current, columns, progress=progress, is_cancelled=is_cancelled, **options)
 
         self.message.clear()
-        self.run_job("正在逐行检查…", check, on_done=self._planned, on_error=self._plan_failed,
+        self.run_job("正在逐行检查…", with_worker_db(wizard.context, check), on_done=self._planned, on_error=self._plan_failed,
                      on_cancelled=self._plan_cancelled)
 
     def _planned(self, plan: ImportPlanBase) -> None:
@@ -782,17 +778,12 @@ class CommitPage(ProgressPage):
 
     def initializePage(self) -> None:
         wizard = self._wizard
-        plan, skip, open_worker_db = wizard.plan, wizard.skip_invalid, wizard.context.open_worker_db
-        commit_import = wizard.importer.commit_import
+        plan, skip, commit_import = wizard.plan, wizard.skip_invalid, wizard.importer.commit_import
 
-        def write(progress, is_cancelled):
-            db = open_worker_db()
-            try:
-                return commit_import(db, plan, skip_invalid=skip, progress=progress, is_cancelled=is_cancelled)
-            finally:
-                db.conn.close()
+        def write(db, progress, is_cancelled):
+            return commit_import(db, plan, skip_invalid=skip, progress=progress, is_cancelled=is_cancelled)
 
-        self.start("正在导入…", write, on_done=wizard.imported,
+        self.start("正在导入…", with_worker_db(wizard.context, write), on_done=wizard.imported,
                    cancelled_text=f"已取消导入，{wizard.texts.target}没有任何改动。")
 
 

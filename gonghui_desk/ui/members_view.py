@@ -12,16 +12,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMenu, QMessageBox, QPushButton, QStackedWidget, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QMenu, QMessageBox, QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from gonghui_desk.db.member_queries import AGE_BANDS, MemberFilter, count_members
 from gonghui_desk.members import ON_ROLL_STATUSES, STATUSES
 from gonghui_desk.ui.member_card import MemberCardDialog, SubUnitComboBox
 from gonghui_desk.ui.member_model import COLUMN_INDEX, MEMBER_COLUMNS, MemberTableModel
-from gonghui_desk.ui.workers import run_job
+from gonghui_desk.ui.exports import ExportOptionsDialog, ask_save_path, run_export
 from gonghui_desk.union import descendant_ids, sub_units
 
 VOIDED = "已作废"
@@ -62,44 +60,15 @@ class MemberTableView(QTableView):
         super().keyPressEvent(event)
 
 
-class ExportRosterDialog(QDialog):
+class ExportRosterDialog(ExportOptionsDialog):
     """Options of a roster export: how many members, whether to hide the middle of numbers, 制表人."""
 
     def __init__(self, count: int, scope: str, masked_default: bool = True, prepared_by: str = "",
                  parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("导出会员花名册")
-        layout = QVBoxLayout(self)
-        summary = QLabel(f"将导出当前列表中的 <b>{count}</b> 人（{scope}），保存为 Excel 文件。")
-        summary.setWordWrap(True)
-        layout.addWidget(summary)
-        self.mask_check = QCheckBox("隐去身份证号、手机号的中间几位（用于公示或发给外单位）")
-        self.mask_check.setChecked(masked_default)
-        layout.addWidget(self.mask_check)
-        hint = QLabel("上报上级工会的实名制名册需要完整号码时，请取消勾选。")
-        hint.setStyleSheet("color: #6b6b6b;")
-        hint.setWordWrap(True)
-        layout.addWidget(hint)
-        form = QFormLayout()
-        self.prepared_by_edit = QLineEdit(prepared_by)
-        self.prepared_by_edit.setPlaceholderText("可不填，打印后手写")
-        form.addRow("制表人：", self.prepared_by_edit)
-        layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("选择保存位置…")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(500, self.sizeHint().height())
-
-    @property
-    def masked(self) -> bool:
-        return self.mask_check.isChecked()
-
-    @property
-    def prepared_by(self) -> str:
-        return self.prepared_by_edit.text().strip()
+        super().__init__("导出会员花名册", f"将导出当前列表中的 <b>{count}</b> 人（{scope}），保存为 Excel 文件。",
+                         "隐去身份证号、手机号的中间几位（用于公示或发给外单位）", masked_default=masked_default,
+                         mask_hint="上报上级工会的实名制名册需要完整号码时，请取消勾选。", prepared_by=prepared_by,
+                         parent=parent)
 
 
 class MembersView(QWidget):
@@ -418,44 +387,21 @@ class MembersView(QWidget):
 
     def _choose_export_file(self) -> None:
         dialog, member_filter = self.export_dialog, self._export_filter
-        masked, prepared_by = dialog.masked, dialog.prepared_by
-        self._prepared_by = prepared_by
-        default = str(Path.home() / default_roster_name())
-        path, _ = QFileDialog.getSaveFileName(self, "导出会员花名册", default, "Excel 工作簿 (*.xlsx)")
-        if not path:
-            return
-        path = Path(path)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
-        self.export_to(path, member_filter, masked=masked, prepared_by=prepared_by)
+        self._prepared_by = dialog.prepared_by
+        path = ask_save_path(self, "导出会员花名册", Path.home() / default_roster_name())
+        if path is not None:
+            self.export_to(path, member_filter, masked=dialog.masked, prepared_by=dialog.prepared_by)
 
     def export_to(self, path: Path, member_filter: MemberFilter, *, masked: bool, prepared_by: str = ""):
         from gonghui_desk.exporting.member_roster import export_roster
 
-        open_worker_db = self.context.open_worker_db
+        def export(db, progress, is_cancelled):
+            return export_roster(db, path, member_filter, mask_personal=masked, prepared_by=prepared_by,
+                                 progress=progress, is_cancelled=is_cancelled)
 
-        def job(progress, is_cancelled):
-            db = open_worker_db()
-            try:
-                return export_roster(db, path, member_filter, mask_personal=masked, prepared_by=prepared_by,
-                                     progress=progress, is_cancelled=is_cancelled)
-            finally:
-                db.conn.close()
-
-        self._export_path = path
-        self.export_job = run_job(self, "正在导出会员花名册…", job, on_done=self._exported,
-                                  on_cancelled=self._export_cancelled)
+        self.export_job = run_export(self, self.context, "正在导出会员花名册…", path, export,
+                                     lambda count: f"已导出 {count} 人的花名册")
         return self.export_job
-
-    def _exported(self, count: int) -> None:
-        from gonghui_desk.ui.import_wizard import offer_open_folder
-
-        path = self._export_path
-        self.context.status_message.emit(f"已导出 {count} 人到 {path}")
-        offer_open_folder(self, "导出完成", f"已导出 {count} 人的花名册：\n{path}", path)
-
-    def _export_cancelled(self) -> None:
-        self.context.status_message.emit("已取消导出")
 
     def download_template(self) -> Path | None:
         from gonghui_desk.ui.import_wizard import save_member_template

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView
 
 from gonghui_desk.care.reminders import KINDS, Reminder, reminders
 from gonghui_desk.settings import retirement_reminder_months, set_retirement_reminder_months
-from gonghui_desk.ui.workers import run_job
+from gonghui_desk.ui.workers import run_job, with_worker_db
 
 KIND_TITLES = {
     "retirement_passed": "已到法定退休年龄",
@@ -233,15 +233,12 @@ class RemindersPanel(QWidget):
         if self.job is not None:
             self._again = True  # a change while computing: compute again when this run ends
             return
-        open_worker_db = self.context.open_worker_db
         today = self.today
 
-        def job(progress, is_cancelled):
-            db = open_worker_db()
-            try:
-                return reminders(db, today=today)
-            finally:
-                db.conn.close()
+        def compute(db, progress, is_cancelled):
+            return reminders(db, today=today)
+
+        job = with_worker_db(self.context, compute)
 
         if not self.model.rowCount():
             self.summary_label.setText("正在计算提醒…")

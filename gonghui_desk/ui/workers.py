@@ -147,3 +147,18 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
     if detail and not isinstance(exc, UserError):
         box.setDetailedText(detail)
     box.open()
+
+
+def with_worker_db(context, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A job that runs ``fn(db, progress, is_cancelled)`` on its own connection to the context's
+    database (SQLite connections stay in the thread that opened them) and closes it after."""
+    open_worker_db = context.open_worker_db
+
+    def job(progress, is_cancelled):
+        db = open_worker_db()
+        try:
+            return fn(db, progress, is_cancelled)
+        finally:
+            db.conn.close()
+
+    return job

@@ -1,0 +1,96 @@
+"""The way every page exports a file: options, a file name, the work on a worker thread, and
+an offer to open the folder when it is done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
+                               QVBoxLayout, QWidget)
+
+from gonghui_desk.ui.workers import Job, run_job, with_worker_db
+
+FILE_FILTERS = {".xlsx": "Excel 工作簿 (*.xlsx)", ".pdf": "PDF 文件 (*.pdf)"}
+
+
+class ExportOptionsDialog(QDialog):
+    """What will be exported, whether to hide personal details, and 制表人."""
+
+    def __init__(self, title: str, summary: str, mask_text: str, *, masked_default: bool, mask_hint: str = "",
+                 prepared_by: str = "", parent: QWidget | None = None, width: int = 500):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        text = QLabel(summary)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.mask_check = QCheckBox(mask_text)
+        self.mask_check.setChecked(masked_default)
+        layout.addWidget(self.mask_check)
+        if mask_hint:
+            hint = QLabel(mask_hint)
+            hint.setStyleSheet("color: #6b6b6b;")
+            hint.setWordWrap(True)
+            layout.addWidget(hint)
+        form = QFormLayout()
+        self.prepared_by_edit = QLineEdit(prepared_by)
+        self.prepared_by_edit.setPlaceholderText("可不填，打印后手写")
+        form.addRow("制表人：", self.prepared_by_edit)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("选择保存位置…")
+        buttons.button(QDialogButtonBox.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(width, self.sizeHint().height())
+
+    @property
+    def masked(self) -> bool:
+        return self.mask_check.isChecked()
+
+    @property
+    def prepared_by(self) -> str:
+        return self.prepared_by_edit.text().strip()
+
+
+def ask_save_path(parent: QWidget, title: str, default: Path) -> Path | None:
+    """The file to write, with ``default``'s suffix added when the user typed none."""
+    suffix = default.suffix.lower()
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(default), FILE_FILTERS.get(suffix, ""))
+    if not chosen:
+        return None
+    path = Path(chosen)
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+
+class _ExportFeedback(QObject):
+    """Says how an export ended: the status bar, and a box offering to open the folder."""
+
+    def __init__(self, view: QWidget, context, path: Path, done_text: Callable[[Any], str]):
+        super().__init__(view)
+        self.view, self.context, self.path, self.done_text = view, context, path, done_text
+        self.box = None
+
+    def done(self, result: Any) -> None:
+        from gonghui_desk.ui.import_wizard import offer_open_folder
+
+        text = self.done_text(result)
+        self.context.status_message.emit(f"{text}：{self.path}")
+        self.box = offer_open_folder(self.view, "导出完成", f"{text}：\n{self.path}", self.path)
+
+    def cancelled(self) -> None:
+        self.context.status_message.emit("已取消导出")
+
+
+def run_export(view: QWidget, context, title: str, path: Path, export: Callable[..., Any],
+               done_text: Callable[[Any], str]) -> Job:
+    """Run ``export(db, progress, is_cancelled)`` on a worker with a progress dialog; the exporters
+    write to a temporary file and rename it, so a cancel or a failure leaves no half file."""
+    feedback = _ExportFeedback(view, context, path, done_text)
+    job = run_job(view, title, with_worker_db(context, export), on_done=feedback.done,
+                  on_cancelled=feedback.cancelled)
+    job.feedback = feedback  # kept for tests (the box it opened)
+    return job
