@@ -248,9 +248,129 @@ def _v2_care(conn: sqlite3.Connection) -> None:
     apply_rule_set(conn, load_rule_set("default"))
 
 
+def _v3_hardship(conn: sqlite3.Connection) -> None:
+    """Hardship files (困难职工档案, one per household and period) and aid payments (帮扶)."""
+    run_script(conn, """
+        -- Editable value lists (困难类别, 致困原因, 健康状况…), seeded with the national aid system's words.
+        CREATE TABLE value_lists (
+            id INTEGER PRIMARY KEY,
+            list_key TEXT NOT NULL,          -- e.g. hardship.category
+            value TEXT NOT NULL CHECK (value <> ''),
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            voided_at TEXT
+        );
+        CREATE UNIQUE INDEX value_lists_value ON value_lists(list_key, value) WHERE voided_at IS NULL;
+
+        CREATE TABLE hardship_files (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id),      -- the household head, a member
+            previous_file_id INTEGER REFERENCES hardship_files(id), -- a reopened file: the closed period before
+            status TEXT NOT NULL DEFAULT '在档' CHECK (status IN ('申请中','在档','脱困','注销')),
+            category TEXT NOT NULL DEFAULT '',          -- 困难类别
+            level TEXT NOT NULL DEFAULT '',             -- 建档标准 (全国级/省级/市级/县级/基层)
+            main_cause TEXT NOT NULL DEFAULT '',        -- 主要致困原因
+            secondary_cause TEXT NOT NULL DEFAULT '',   -- 次要致困原因
+            health TEXT NOT NULL DEFAULT '',
+            disability TEXT NOT NULL DEFAULT '',
+            housing_type TEXT NOT NULL DEFAULT '',
+            housing_area TEXT NOT NULL DEFAULT '',      -- square metres as typed
+            medical_insurance TEXT NOT NULL DEFAULT '',
+            marital_status TEXT NOT NULL DEFAULT '',
+            single_parent INTEGER NOT NULL DEFAULT 0 CHECK (single_parent IN (0,1)),
+            zero_employment INTEGER NOT NULL DEFAULT 0 CHECK (zero_employment IN (0,1)),
+            monthly_income_fen INTEGER NOT NULL DEFAULT 0 CHECK (monthly_income_fen >= 0),          -- 本人月收入
+            other_annual_income_fen INTEGER NOT NULL DEFAULT 0 CHECK (other_annual_income_fen >= 0), -- 家庭其他年收入
+            household_size INTEGER NOT NULL DEFAULT 1 CHECK (household_size >= 1),                   -- 家庭人口
+            bank_name TEXT NOT NULL DEFAULT '',
+            bank_account TEXT NOT NULL DEFAULT '',
+            opened_on TEXT NOT NULL,                    -- 建档日期
+            opened_by TEXT NOT NULL DEFAULT '',         -- 建档人
+            checked_by TEXT NOT NULL DEFAULT '',        -- 审核人
+            closed_on TEXT,
+            close_reason TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            updated_at TEXT,
+            voided_at TEXT,
+            void_reason TEXT
+        );
+        CREATE INDEX hardship_files_member ON hardship_files(member_id) WHERE voided_at IS NULL;
+        CREATE INDEX hardship_files_status ON hardship_files(status, opened_on) WHERE voided_at IS NULL;
+
+        CREATE TABLE hardship_family_members (
+            id INTEGER PRIMARY KEY,
+            file_id INTEGER NOT NULL REFERENCES hardship_files(id),
+            name TEXT NOT NULL CHECK (name <> ''),
+            relation TEXT NOT NULL DEFAULT '',
+            id_number TEXT,
+            birth_date TEXT,
+            health TEXT NOT NULL DEFAULT '',
+            monthly_income_fen INTEGER NOT NULL DEFAULT 0 CHECK (monthly_income_fen >= 0),
+            identity TEXT NOT NULL DEFAULT '',          -- 在岗/下岗/失业/退休/学生/…
+            unit_or_school TEXT NOT NULL DEFAULT '',
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            voided_at TEXT
+        );
+        CREATE INDEX hardship_family_file ON hardship_family_members(file_id);
+
+        CREATE TABLE hardship_reviews (
+            id INTEGER PRIMARY KEY,
+            file_id INTEGER NOT NULL REFERENCES hardship_files(id),
+            review_date TEXT NOT NULL,                  -- 年度复核
+            result TEXT NOT NULL CHECK (result <> ''),  -- 继续帮扶 / 调整类别 / 建议脱困 …
+            reviewer TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            voided_at TEXT
+        );
+        CREATE INDEX hardship_reviews_file ON hardship_reviews(file_id, review_date);
+
+        CREATE TABLE aid_payments (
+            id INTEGER PRIMARY KEY,
+            file_id INTEGER NOT NULL REFERENCES hardship_files(id),
+            member_id INTEGER NOT NULL REFERENCES members(id),
+            aid_type TEXT NOT NULL CHECK (aid_type <> ''),   -- 生活救助/医疗救助/大病救助/金秋助学/节日送温暖/临时救助/其他
+            cash_fen INTEGER NOT NULL DEFAULT 0 CHECK (cash_fen >= 0),
+            goods_desc TEXT NOT NULL DEFAULT '',
+            goods_value_fen INTEGER NOT NULL DEFAULT 0 CHECK (goods_value_fen >= 0),
+            fund_source TEXT NOT NULL DEFAULT '',             -- 上级帮扶资金/本级经费/行政/社会捐助
+            stage TEXT NOT NULL DEFAULT '申请' CHECK (stage IN ('申请','审核','发放')),
+            applied_on TEXT NOT NULL,
+            applied_by TEXT NOT NULL DEFAULT '',
+            approved_on TEXT,
+            approved_by TEXT NOT NULL DEFAULT '',
+            paid_on TEXT,                                     -- the payment date once 发放
+            paid_by TEXT NOT NULL DEFAULT '',
+            publicized_on TEXT,                               -- 公示
+            signed INTEGER NOT NULL DEFAULT 0 CHECK (signed IN (0,1)),
+            student_family_member_id INTEGER REFERENCES hardship_family_members(id),  -- 金秋助学: the student
+            school TEXT NOT NULL DEFAULT '',
+            admission_year INTEGER,
+            schooling_years INTEGER,
+            rule_warnings TEXT NOT NULL DEFAULT '',
+            override_reason TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            updated_at TEXT,
+            voided_at TEXT,
+            void_reason TEXT
+        );
+        CREATE INDEX aid_payments_date ON aid_payments(paid_on, aid_type) WHERE voided_at IS NULL;
+        CREATE INDEX aid_payments_file ON aid_payments(file_id, paid_on) WHERE voided_at IS NULL;
+        CREATE INDEX aid_payments_member ON aid_payments(member_id) WHERE voided_at IS NULL;
+        CREATE INDEX aid_payments_student ON aid_payments(student_family_member_id)
+            WHERE student_family_member_id IS NOT NULL;
+    """)
+    for table in ("value_lists", "hardship_files", "hardship_family_members", "hardship_reviews", "aid_payments"):
+        changelog.install_triggers(conn, table)
+    from gonghui_desk.value_lists import seed_defaults
+
+    seed_defaults(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "基础结构：工会信息、组织机构、会员、变更日志", _v1_foundation),
     Migration(2, "慰问走访：慰问类别与标准、慰问记录、批量慰问", _v2_care),
+    Migration(3, "困难帮扶：困难职工档案、家庭成员、年度复核、帮扶记录", _v3_hardship),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version
