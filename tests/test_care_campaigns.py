@@ -75,11 +75,16 @@ def test_select_recipients_by_criteria_in_roster_order(union):
     (RecipientCriteria(statuses=()), "至少选择一种"),
     (RecipientCriteria(statuses=("离职",)), "无效"),
     (RecipientCriteria(min_age=50, max_age=40), "大于"),
-    (RecipientCriteria(hardship_only=True), "困难职工档案模块尚未启用"),
 ])
 def test_criteria_that_cannot_be_met(union, criteria, message):
     with pytest.raises(UserError, match=message):
         select_recipients(union[0], criteria, today=TODAY)
+
+
+def test_hardship_criterion_without_the_hardship_module(union, monkeypatch):
+    monkeypatch.setattr(campaigns_module, "_CRITERIA", {})
+    with pytest.raises(UserError, match="困难职工档案模块尚未启用"):
+        select_recipients(union[0], RecipientCriteria(hardship_only=True), today=TODAY)
 
 
 def test_hardship_files_through_the_registry(union, monkeypatch):

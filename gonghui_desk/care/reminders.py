@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
 import sqlite_utils
 
@@ -32,10 +33,32 @@ from gonghui_desk.dates import add_months, add_years, age_on
 from gonghui_desk.retirement import statutory_retirement
 from gonghui_desk.settings import retirement_reminder_months
 
-KINDS = ("retirement_passed", "retirement", "retirement_unknown", "pending_event", "hospital_follow_up",
-         "hardship_no_visit", "birthday")
+KIND_TITLES = {  # the built-in kinds, in the order the home page lists them
+    "retirement_passed": "已到法定退休年龄",
+    "retirement": "即将退休",
+    "retirement_unknown": "退休日期无法计算",
+    "pending_event": "已登记、待走访",
+    "hospital_follow_up": "住院慰问后待随访",
+    "hardship_no_visit": "困难职工今年尚未走访",
+    "birthday": "本月和下月过生日",
+}
+KINDS = tuple(KIND_TITLES)
 EARLIEST_RETIREMENT_YEARS = 50  # the lowest statutory age (women 生产岗位); nobody retires younger
 FOLLOW_UP_DAYS = 30
+
+
+ReminderProvider = Callable[[sqlite_utils.Database, dt.date], list["Reminder"]]
+_REGISTERED: dict[str, ReminderProvider] = {}  # kinds other modules add (困难档案复核…)
+
+
+def register_kind(kind: str, title: str, provider: ReminderProvider) -> None:
+    """Let another module add a kind of reminder; it is listed after the built-in ones."""
+    KIND_TITLES[kind] = title
+    _REGISTERED[kind] = provider
+
+
+def all_kinds() -> tuple[str, ...]:
+    return KINDS + tuple(k for k in _REGISTERED if k not in KINDS)
 
 
 @dataclass
@@ -102,7 +125,7 @@ def _retirements(db, today: dt.date, months: int, kinds: set[str]) -> list[Remin
             f"有{len(unknown)}名{EARLIEST_RETIREMENT_YEARS}岁以上（含{months}个月内满{EARLIEST_RETIREMENT_YEARS}岁）"
             f"的女会员未填写“女职工原退休年龄”，无法计算法定退休日期，请在会员资料中补填，例如{first['name']}",
             "open_member"))
-    return sorted(result, key=lambda r: (KINDS.index(r.kind), r.date))
+    return sorted(result, key=lambda r: (all_kinds().index(r.kind), r.date))
 
 
 _VISIT_SQL = """SELECT v.id, v.member_id, m.name AS member_name, v.recipient_relation, v.recipient_name,
@@ -189,10 +212,11 @@ def reminders(db: sqlite_utils.Database, *, today: dt.date | None = None, retire
     today = today or dt.date.today()
     if retirement_months is None:
         retirement_months = retirement_reminder_months(db)
-    wanted = set(KINDS if kinds is None else kinds)
-    unknown = wanted - set(KINDS)
+    known = all_kinds()
+    wanted = set(known if kinds is None else kinds)
+    unknown = wanted - set(known)
     if unknown:
-        raise ValueError(f"unknown reminder kinds {sorted(unknown)}; known: {KINDS}")
+        raise ValueError(f"unknown reminder kinds {sorted(unknown)}; known: {known}")
     result: list[Reminder] = []
     if wanted & {"retirement_passed", "retirement", "retirement_unknown"}:
         result += _retirements(db, today, retirement_months, wanted)
@@ -204,4 +228,7 @@ def reminders(db: sqlite_utils.Database, *, today: dt.date | None = None, retire
         result += _hardship_without_visit(db, today)
     if "birthday" in wanted:
         result += _birthdays(db, today)
+    for kind, provider in _REGISTERED.items():
+        if kind in wanted:
+            result += provider(db, today)
     return result

@@ -21,19 +21,10 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QMenu, QMessageBox, QSpinBox,
                                QVBoxLayout, QWidget)
 
-from gonghui_desk.care.reminders import KINDS, Reminder, reminders
+from gonghui_desk.care.reminders import KIND_TITLES, Reminder, all_kinds, reminders
 from gonghui_desk.settings import retirement_reminder_months, set_retirement_reminder_months
 from gonghui_desk.ui.workers import run_job, with_worker_db
 
-KIND_TITLES = {
-    "retirement_passed": "已到法定退休年龄",
-    "retirement": "即将退休",
-    "retirement_unknown": "退休日期无法计算",
-    "pending_event": "已登记、待走访",
-    "hospital_follow_up": "住院慰问后待随访",
-    "hardship_no_visit": "困难职工今年尚未走访",
-    "birthday": "本月和下月过生日",
-}
 ACTION_TIPS = {
     "record_visit": "点击登记慰问（已按提醒填好会员、类别和日期）",
     "change_status": "点击把会员状态变更为“退休”",
@@ -93,7 +84,8 @@ class ReminderListModel(QAbstractListModel):
         groups: dict[str, list[Reminder]] = {}
         for r in self._reminders:
             groups.setdefault(r.kind, []).append(r)
-        order = [k for k in KINDS if k in groups] + [k for k in groups if k not in KINDS]
+        kinds = all_kinds()
+        order = [k for k in kinds if k in groups] + [k for k in groups if k not in kinds]
         lines: list[_Line] = []
         for kind in order:
             items = groups[kind]

@@ -1,0 +1,162 @@
+"""The 帮扶台账 on a hand-made ledger: filters, order, rows, and totals by 户 / 人 / 人次, type and source."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gonghui_desk import stats
+from gonghui_desk.hardship.aid import AidInput, AidStore
+from gonghui_desk.hardship.aid_ledger import (
+    AID_SORTS, AidFilter, aid_ids, aid_rows, aid_totals, iter_aid, member_payments,
+)
+from gonghui_desk.union import descendant_ids, ensure_sub_unit_path
+from tests.conftest import TODAY
+from tests.test_care_visits import add_member
+from tests.test_hardship_aid import add_file
+
+YEAR_2026 = AidFilter(date_from="2026-01-01", date_to="2026-12-31")
+
+
+@pytest.fixture
+def ledger(db, store):
+    units = {"一车间": ensure_sub_unit_path(db, "一车间"),
+             "甲班": ensure_sub_unit_path(db, "一车间/甲班", kind="工会小组"),
+             "行政部": ensure_sub_unit_path(db, "行政部")}
+    members = {"张三": add_member(store, "张三", sub_unit_id=units["甲班"]),
+               "李四": add_member(store, "李四", sub_unit_id=units["一车间"]),
+               "王五": add_member(store, "王五", sub_unit_id=units["行政部"])}
+    files = {}
+    files["张三"], family = add_file(db, members["张三"], category="特困",
+                                     family=(("张小明", "子女", "110101200801010018"),))
+    # 李四's file closed (脱困) and reopened as a new period: one household
+    files["李四旧"], _ = add_file(db, members["李四"], status="脱困", opened_on="2024-01-01", closed_on="2026-03-01")
+    files["李四"], _ = add_file(db, members["李四"], opened_on="2026-06-01", previous_file_id=files["李四旧"])
+    files["王五"], _ = add_file(db, members["王五"])
+    aid = AidStore(db, today=TODAY)
+
+    def pay(file: str, aid_type: str, day: str | None, cash: int, *, stage: str = "发放", **values) -> int:
+        applied = values.pop("applied_on", day or "2026-10-01")
+        payment_id = aid.apply(AidInput(file_id=files[file], aid_type=aid_type, cash_fen=cash, applied_on=applied,
+                                        **values))
+        if stage in ("审核", "发放"):
+            aid.approve(payment_id, applied, "李主席")
+        if stage == "发放":
+            aid.pay(payment_id, day, "王会计")
+        return payment_id
+
+    payments = {
+        "living": pay("张三", "生活救助", "2026-01-10", 100000, fund_source="本级经费"),
+        "living_again": pay("张三", "生活救助", "2026-05-10", 50000, goods_desc="米面油", goods_value_fen=20000,
+                            fund_source="上级帮扶资金"),
+        "tuition": pay("张三", "金秋助学", "2026-09-01", 300000, fund_source="社会捐助", school="某某大学",
+                       student_family_member_id=family["张小明"], admission_year=2026),
+        "old_file": pay("李四旧", "节日送温暖", "2026-01-20", 50000, fund_source="上级帮扶资金"),
+        "reopened": pay("李四", "临时救助", "2026-07-01", 80000, fund_source="行政"),
+        "applied": pay("王五", "生活救助", None, 100000, stage="申请"),
+        "approved": pay("王五", "生活救助", None, 60000, stage="审核"),
+        "voided": pay("王五", "临时救助", "2026-04-01", 70000),
+        "last_year": pay("张三", "生活救助", "2025-12-20", 40000, fund_source="本级经费"),
+    }
+    aid.void(payments["voided"], "重复发放，已追回")
+    aid.set_signed([payments["living_again"]])
+    return {"db": db, "members": members, "files": files, "payments": payments, "units": units}
+
+
+def _names(ledger, ids) -> list[str]:
+    by_id = {v: k for k, v in ledger["payments"].items()}
+    return [by_id[i] for i in ids]
+
+
+def test_totals_count_households_persons_and_payments_apart(ledger):
+    totals = aid_totals(ledger["db"], YEAR_2026)
+    assert totals.payments == 5  # 人次: 张三 three times, 李四 twice
+    assert totals.households == 2  # 李四's reopened file is the same household
+    assert totals.persons == 3  # 张三, the student 张小明, 李四
+    assert totals.cash_fen == 100000 + 50000 + 300000 + 50000 + 80000
+    assert totals.goods_fen == 20000
+    assert totals.total_fen == 600000
+    assert totals.pending == 0  # a date range shows paid payments only
+    assert totals.by_type == {"生活救助": (2, 1, 170000), "金秋助学": (1, 1, 300000), "临时救助": (1, 1, 80000),
+                              "节日送温暖": (1, 1, 50000)}
+    assert totals.by_source == {"社会捐助": 300000, "本级经费": 100000, "行政": 80000, "上级帮扶资金": 120000}
+    assert sum(money for _, _, money in totals.by_type.values()) == totals.total_fen
+
+
+def test_unpaid_and_voided_payments_are_not_paid_totals(ledger):
+    totals = aid_totals(ledger["db"], AidFilter())
+    assert totals.payments == 6 and totals.households == 2 and totals.persons == 3  # with last year's
+    assert totals.pending == 2  # 王五's application and approved payment
+    assert totals.total_fen == 640000
+    assert aid_totals(ledger["db"], AidFilter(file_id=ledger["files"]["王五"])).households == 0
+
+
+def test_a_household_counts_once_across_types(ledger):
+    totals = aid_totals(ledger["db"], AidFilter(file_id=ledger["files"]["张三"], date_from="2026-01-01"))
+    assert (totals.payments, totals.households, totals.persons) == (3, 1, 2)
+
+
+def test_filters(ledger):
+    db, payments = ledger["db"], ledger["payments"]
+    assert set(_names(ledger, aid_ids(db, YEAR_2026))) == {"living", "living_again", "tuition", "old_file",
+                                                           "reopened"}
+    assert set(_names(ledger, aid_ids(db, AidFilter(aid_types=("生活救助",))))) == {
+        "living", "living_again", "applied", "approved", "last_year"}
+    assert set(_names(ledger, aid_ids(db, AidFilter(fund_sources=("上级帮扶资金", "行政"))))) == {
+        "living_again", "old_file", "reopened"}
+    workshop = tuple(descendant_ids(db, ledger["units"]["一车间"]))
+    assert set(_names(ledger, aid_ids(db, AidFilter(sub_unit_ids=workshop, date_from="2026-01-01")))) == {
+        "living", "living_again", "tuition", "old_file", "reopened"}
+    assert _names(ledger, aid_ids(db, AidFilter(search="张小明"))) == ["tuition"]  # the student's name
+    assert set(_names(ledger, aid_ids(db, AidFilter(search="李四")))) == {"old_file", "reopened"}
+    assert set(_names(ledger, aid_ids(db, AidFilter(stage="申请")))) == {"applied"}
+    assert set(_names(ledger, aid_ids(db, AidFilter(stage="审核")))) == {"approved"}
+    assert _names(ledger, aid_ids(db, AidFilter(signed=True))) == ["living_again"]
+    assert _names(ledger, aid_ids(db, AidFilter(file_id=ledger["files"]["李四"]))) == ["reopened"]
+    assert payments["voided"] not in aid_ids(db, AidFilter())
+    assert _names(ledger, aid_ids(db, AidFilter(date_from="2026-09-01", date_to="2026-09-01"))) == ["tuition"]
+
+
+def test_order_rows_and_export(ledger):
+    db = ledger["db"]
+    newest_first = _names(ledger, aid_ids(db, YEAR_2026))
+    assert newest_first == ["tuition", "reopened", "living_again", "old_file", "living"]
+    assert _names(ledger, aid_ids(db, YEAR_2026, order="money", descending=False))[0] == "old_file"
+    for order in AID_SORTS:
+        assert len(aid_ids(db, AidFilter(), order=order)) == 8
+    with pytest.raises(ValueError):
+        aid_ids(db, AidFilter(), order="colour")
+    rows = aid_rows(db, aid_ids(db, YEAR_2026))
+    tuition = rows[ledger["payments"]["tuition"]]
+    assert tuition["member_name"] == "张三" and tuition["student_name"] == "张小明"
+    assert tuition["file_category"] == "特困" and "甲班" in tuition["sub_unit_path"]
+    assert tuition["total_fen"] == 300000 and tuition["school"] == "某某大学"
+    assert rows[ledger["payments"]["living"]]["student_name"] == ""
+    exported = list(iter_aid(db, YEAR_2026, batch=2))
+    assert [r["id"] for r in exported] == list(reversed(aid_ids(db, YEAR_2026)))
+    assert exported[0]["member_name"] == "张三" and "sub_unit_path" in exported[0]
+
+
+def test_member_payments_and_home_figure(ledger):
+    db = ledger["db"]
+    assert len(member_payments(db, ledger["members"]["李四"])) == 2  # both periods of the household
+    figures = {f.label: f for f in stats.home_figures(db, TODAY).figures}
+    figure = figures[f"{TODAY.year}年帮扶"]
+    assert figure.value == 5 and figure.unit == "人次"
+    assert "6,000元" in figure.hint and "2户3人" in figure.hint
+    assert figures and stats.home_figures(db, dt.date(2024, 6, 1)).figures  # an empty year still works
+
+
+def test_a_reopened_file_with_a_new_head_is_the_same_household(ledger, store):
+    db, files = ledger["db"], ledger["files"]
+    db.conn.execute("UPDATE hardship_files SET status = '注销', closed_on = '2026-07-20' WHERE id = ?", [files["李四"]])
+    widow = add_member(store, "李四妻")
+    file_id, _ = add_file(db, widow, opened_on="2026-08-01", previous_file_id=files["李四"])
+    aid = AidStore(db, today=TODAY)
+    payment_id = aid.apply(AidInput(file_id=file_id, aid_type="生活救助", cash_fen=10000, applied_on="2026-08-05"))
+    aid.approve(payment_id, "2026-08-05", "李主席")
+    aid.pay(payment_id, "2026-08-05")
+    totals = aid_totals(db, YEAR_2026)
+    assert (totals.payments, totals.households, totals.persons) == (6, 2, 4)  # a new head is a new person
+    assert totals.by_type["生活救助"] == (3, 2, 180000)
