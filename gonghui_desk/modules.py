@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = (
+MODULES = (  # demo extensions run in this order: the hardship files exist before 送温暖 picks them
     "gonghui_desk.care.providers",  # 慰问走访: history entries and home figures
-    "gonghui_desk.care.demo_data",  # 慰问走访: two years of demo visits and campaigns
     "gonghui_desk.hardship.providers",  # 困难职工档案: history entries, home figure, campaigns' hardship criterion
-    "gonghui_desk.hardship.demo_data",  # 困难职工档案: demo files for about 3% of the members
     "gonghui_desk.hardship.aid_providers",  # 帮扶: history entries and home figure
+    "gonghui_desk.hardship.demo_data",  # 困难职工档案: demo files for about 3% of the members
+    "gonghui_desk.care.demo_data",  # 慰问走访: two years of demo visits and campaigns
 )
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from gonghui_desk.care.campaigns import RecipientCriteria
+from gonghui_desk.care.campaigns import HARDSHIP, RecipientCriteria, criterion_members
 from gonghui_desk.care.visits import VisitInput, VisitStore
 from gonghui_desk.dates import add_years, age_on
 from gonghui_desk.demo import OLDER_GIVEN_NAMES, SURNAMES, register_extension
@@ -223,8 +223,12 @@ class _CareDemo:
 
     # --- campaigns -----------------------------------------------------------------------------
     def hardship_list(self) -> list[_Member]:
-        """A small, fixed list standing in for the hardship files (not built yet): about 1%."""
+        """The heads of the demo hardship files when that module made them (it runs first), else a
+        small fixed stand-in of about 1% of the working members."""
         working = [m for m in self.members if m.on_roll(self.today) and not m.retired_on]
+        with_files = criterion_members(self.db, HARDSHIP)
+        if with_files:
+            return [m for m in working if m.id in with_files]
         return self.rng.sample(working, max(2, len(working) // 100)) if working else []
 
     def summer_units(self) -> set[int]:
