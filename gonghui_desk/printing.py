@@ -175,3 +175,18 @@ def signoff_print_table(db: sqlite_utils.Database, campaign_id: int, *, prepared
         union_name=sheet.union_name, date_text=_date_text(today), total_lines=[sheet.total_text],
         footer_line=signature_line(prepared_by or sheet.prepared_by), landscape=False,
         min_row_height_mm=SIGNOFF_ROW_HEIGHT_MM)
+
+
+def aid_print_table(db: sqlite_utils.Database, f, *, mask_personal: bool = False, prepared_by: str = "",
+                    today: dt.date | None = None) -> PrintTable:
+    """The 帮扶台账 (an :class:`~gonghui_desk.hardship.aid_ledger.AidFilter`'s payments): A4 landscape,
+    the .xlsx export's columns that fit a line, and its totals block."""
+    from gonghui_desk.exporting.aid_ledger import (AID_PRINT_COLUMNS, AID_TITLE, aid_records, aid_subtitle,
+                                                   aid_totals_lines)
+    from gonghui_desk.hardship.aid_ledger import aid_totals
+
+    return table_from_columns(
+        AID_PRINT_COLUMNS, aid_records(db, f, mask_personal=mask_personal), title=AID_TITLE,
+        subtitle_lines=[aid_subtitle(db, f, mask_personal=mask_personal)], union_name=load_profile(db).name,
+        date_text=_date_text(today), total_lines=aid_totals_lines(aid_totals(db, f)),
+        footer_line=signature_line(prepared_by), landscape=True, font_size_pt=9)

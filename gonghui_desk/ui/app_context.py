@@ -21,6 +21,7 @@ class AppContext(QObject):
     members_changed = Signal()  # any member was added, edited, imported, voided…
     profile_changed = Signal()  # the union's profile or its sub-unit tree changed
     visits_changed = Signal()  # a care visit was recorded, edited, signed, voided; or the occasions changed
+    hardship_changed = Signal()  # a hardship file was opened, edited, reviewed, closed, reopened, voided; or a value list
     status_message = Signal(str)
 
     def __init__(self, db_path: str | Path, parent: QObject | None = None):

@@ -15,6 +15,7 @@ from gonghui_desk import APP_TITLE, __version__, backup
 from gonghui_desk.errors import UserError
 from gonghui_desk.ui.app_context import AppContext
 from gonghui_desk.ui.care_view import CareView
+from gonghui_desk.ui.hardship_view import HardshipView
 from gonghui_desk.ui.home_view import HomeView
 from gonghui_desk.ui.members_view import MembersView
 from gonghui_desk.ui.placeholder_view import PlaceholderView
@@ -63,10 +64,6 @@ class ModuleInfo:
 
 # The modules that are not built yet, and what each will do (shown on its placeholder page).
 COMING_MODULES: tuple[ModuleInfo, ...] = (
-    ModuleInfo("aid", "困难帮扶", "以户为单位建立困难职工档案，年度复核、脱困销档，记录每一笔帮扶。", (
-        "档案内容对应全国困难职工帮扶系统的字段，家庭月人均收入自动计算",
-        "生活救助、医疗救助、金秋助学等帮扶的申请、审核、发放和公示",
-        "按户、人、人次分别统计")),
     ModuleInfo("events", "活动竞赛", "劳动竞赛、技能比武、文体活动和培训：参加人员、名次和奖项。", (
         "个人或团队报名，记录初赛、复赛、决赛成绩和获奖等次",
         "统计活动场次、参与人次、参与人数和参与率")),
@@ -122,6 +119,8 @@ class MainWindow(QMainWindow):
         self.members_view = MembersView(self.context)
         self._add_page("members", "会员", self.members_view)
         self._build_care_pages()
+        self.hardship_view = HardshipView(self.context)
+        self._add_page("aid", "困难帮扶", self.hardship_view)
         for module in COMING_MODULES:
             page = PlaceholderView(self._module_title(module), module.summary, module.features)
             self._add_page(module.key, self._module_title(module), page, coming=True)
@@ -150,6 +149,9 @@ class MainWindow(QMainWindow):
     def open_occasions_dialog(self):
         self.show_page("care")
         return self.care_view.open_occasions()
+
+    def open_value_lists_dialog(self):
+        return self.hardship_view.open_value_lists()
 
     def _module_title(self, module: ModuleInfo) -> str:
         if module.key == "proposals":  # 职代会提案 / 教代会提案 …
@@ -192,6 +194,7 @@ class MainWindow(QMainWindow):
         settings_menu = bar.addMenu("设置(&S)")
         self.profile_action = self._action(settings_menu, "工会信息…", self.open_profile_dialog)
         self.occasions_action = self._action(settings_menu, "慰问类别与标准…", self.open_occasions_dialog)
+        self.value_lists_action = self._action(settings_menu, "选项表…", self.open_value_lists_dialog)
 
         help_menu = bar.addMenu("帮助(&H)")
         self.about_action = self._action(help_menu, "关于", self.show_about)

@@ -1,0 +1,284 @@
+"""The 困难帮扶 page: the register of hardship files (困难职工档案) and the aid records (帮扶记录).
+
+The register lists the files matching the filters (status, category, main cause, level,
+sub-unit with its children, name or pinyin, only reviews due or overdue) in a lazy, SQL-backed
+table (:class:`gonghui_desk.ui.hardship_model.HardshipFileTableModel`); overdue reviews are red,
+reviews due within 30 days amber. The counts line says how many households and persons are on
+file and how many reviews are overdue. Double-clicking a row opens the file.
+
+The second tab hosts ``gonghui_desk.ui.aid_view.AidView`` when that module exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QTabWidget, QVBoxLayout, QWidget)
+
+from gonghui_desk import value_lists
+from gonghui_desk.hardship.register import FileFilter, file_counts, file_ids
+from gonghui_desk.ui.hardship_file_dialog import open_file_dialog
+from gonghui_desk.ui.hardship_model import HardshipFileTableModel
+from gonghui_desk.ui.member_card import SubUnitComboBox
+from gonghui_desk.ui.members_view import MemberTableView
+from gonghui_desk.ui.placeholder_view import PlaceholderView
+from gonghui_desk.union import descendant_ids, sub_units
+
+ALL = "全部"
+SEARCH_DELAY_MS = 250
+COLUMN_WIDTHS = {"member": 70, "sub_unit": 120, "category": 80, "level": 64, "main_cause": 90,
+                 "household_size": 64, "income": 120, "opened_on": 86, "next_review": 86, "status": 56}
+
+AID_SUMMARY = "生活救助、医疗救助、金秋助学、节日送温暖等帮扶的申请、审核、发放和公示。"
+AID_FEATURES = ("按户、人、人次分别统计", "帮扶台账导出和打印")
+
+
+class FilesView(QWidget):
+    """困难职工档案 register: filters, the lazy table, the counts line and the actions."""
+
+    def __init__(self, context, parent=None, *, today: dt.date | None = None):
+        super().__init__(parent)
+        self.context = context
+        self._today = today
+        self.file_dialog = None
+        self._applying = False
+        self._build()
+        self._reload_choices()
+        self._loaded = False
+        self.model = HardshipFileTableModel(context.db, self, file_filter=self.current_filter(), query=False,
+                                            today=today)
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        for key, width in COLUMN_WIDTHS.items():
+            header.resizeSection(self.model.column_index[key], width)
+        header.setSectionResizeMode(self.model.column_index["sub_unit"], QHeaderView.Stretch)
+        header.setSortIndicator(self.model.sort_column(), Qt.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.model.count_changed.connect(self._update_counts)
+        for signal in ("hardship_changed", "members_changed"):
+            if hasattr(context, signal):
+                getattr(context, signal).connect(self.refresh)
+        context.profile_changed.connect(self._reload_choices)
+
+    @property
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 8, 6, 4)
+        outer.setSpacing(8)
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        self.status_combo = QComboBox()
+        for status in ("在档", "申请中", "脱困", "注销", ALL):
+            self.status_combo.addItem(status, None if status == ALL else (status,))
+        self.status_combo.currentIndexChanged.connect(self.apply_filters)
+        self._caption(filters, "状态", self.status_combo)
+        self.category_combo, self.cause_combo, self.level_combo = QComboBox(), QComboBox(), QComboBox()
+        for text, combo in (("类别", self.category_combo), ("致困原因", self.cause_combo),
+                            ("建档标准", self.level_combo)):
+            combo.currentIndexChanged.connect(self.apply_filters)
+            self._caption(filters, text, combo)
+        self.sub_unit_combo = SubUnitComboBox()
+        self.sub_unit_combo.setToolTip("按户主所在部门筛选，包括下级部门")
+        self.sub_unit_combo.currentIndexChanged.connect(self.apply_filters)
+        self._caption(filters, "部门", self.sub_unit_combo)
+        filters.addStretch(1)
+        outer.addLayout(filters)
+
+        actions = QHBoxLayout()
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("搜索户主：姓名、拼音或首字母")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(160)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.apply_filters)
+        self.search_edit.textChanged.connect(self.search_timer.start)
+        actions.addWidget(self.search_edit)
+        self.due_check = QCheckBox("只看复核到期/逾期")
+        self.due_check.setToolTip("在档、年度复核已逾期或30天内到期的档案")
+        self.due_check.toggled.connect(self.apply_filters)
+        actions.addWidget(self.due_check)
+        self.clear_button = QPushButton("清除筛选")
+        self.clear_button.clicked.connect(self.clear_filters)
+        actions.addWidget(self.clear_button)
+        actions.addStretch(1)
+        self.new_button = QPushButton("新建档案")
+        self.new_button.clicked.connect(self.new_file)
+        self.open_button = QPushButton("打开")
+        self.open_button.clicked.connect(self.open_current)
+        actions.addWidget(self.new_button)
+        actions.addWidget(self.open_button)
+        outer.addLayout(actions)
+
+        self.table = MemberTableView()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.open_requested.connect(self.open_row)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        outer.addWidget(self.table, 1)
+
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("ledgerTotals")
+        self.counts_label.setStyleSheet("QLabel#ledgerTotals { background: #f3f4f6; border: 1px solid #dcdfe4; "
+                                        "border-radius: 4px; padding: 6px 10px; font-weight: bold; }")
+        self.counts_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        outer.addWidget(self.counts_label)
+
+    def _caption(self, layout: QHBoxLayout, text: str, widget: QWidget) -> None:
+        caption = QLabel(text)
+        caption.setBuddy(widget)
+        layout.addWidget(caption)
+        layout.addWidget(widget)
+
+    def _reload_choices(self) -> None:
+        self._applying = True
+        for combo, key, first in ((self.category_combo, "hardship.category", "全部类别"),
+                                  (self.cause_combo, "hardship.cause", "全部原因"),
+                                  (self.level_combo, "hardship.level", "全部标准")):
+            current = combo.currentData()
+            combo.clear()
+            combo.addItem(first, None)
+            for value in value_lists.values(self.context.db, key):
+                combo.addItem(value, value)
+            combo.setCurrentIndex(max(combo.findData(current), 0) if current else 0)
+        self.sub_unit_combo.set_units(sub_units(self.context.db), "全部部门", select=self.sub_unit_combo.currentData())
+        self._applying = False
+
+    # --- filters -------------------------------------------------------------------------
+    def current_filter(self) -> FileFilter:
+        unit_id = self.sub_unit_combo.currentData()
+        return FileFilter(
+            status=self.status_combo.currentData(),
+            category=self.category_combo.currentData(), main_cause=self.cause_combo.currentData(),
+            level=self.level_combo.currentData(),
+            sub_unit_ids=tuple(descendant_ids(self.context.db, unit_id)) if unit_id is not None else None,
+            search=self.search_edit.text().strip(),
+            review_due=True if self.due_check.isChecked() else None)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.ensure_loaded()
+
+    def ensure_loaded(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.apply_filters()
+
+    def apply_filters(self) -> None:
+        if not hasattr(self, "model") or self._applying or not self._loaded:
+            return
+        self.search_timer.stop()
+        self.model.set_filter(self.current_filter())
+
+    def clear_filters(self) -> None:
+        self._applying = True
+        for combo in (self.status_combo, self.category_combo, self.cause_combo, self.level_combo,
+                      self.sub_unit_combo):
+            combo.setCurrentIndex(0)
+        self.search_edit.clear()
+        self.due_check.setChecked(False)
+        self._applying = False
+        self.apply_filters()
+
+    def refresh(self) -> None:
+        current = self.current_file_id()
+        self._reload_choices()
+        if not self._loaded:
+            return
+        self.model.set_filter(self.current_filter())
+        row = self.model.row_of(current) if current is not None else None
+        if row is not None:
+            self.table.selectRow(row)
+
+    def _update_counts(self, shown: int) -> None:
+        today = self.today.isoformat()
+        counts = file_counts(self.context.db, today, today)
+        overdue = file_ids(self.context.db, FileFilter(status=("在档",), review_due=True), today=self.today)
+        late = sum(1 for row in self.model.fetch_rows(overdue).values() if row["review_overdue"]) if overdue else 0
+        self.counts_label.setText(f"在档 {counts.on_file} 户 {counts.on_file_persons} 人，复核逾期 {late} 户"
+                                  f"；当前列出 {shown} 户")
+
+    # --- actions -------------------------------------------------------------------------
+    def current_file_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.row_id(index.row()) if index.isValid() else None
+
+    def open_row(self, row: int):
+        file_id = self.model.row_id(row)
+        if file_id is None:
+            return None
+        self.file_dialog = open_file_dialog(self, self.context, file_id, today=self._today)
+        return self.file_dialog
+
+    def open_current(self):
+        index = self.table.currentIndex()
+        return self.open_row(index.row()) if index.isValid() else None
+
+    def new_file(self):
+        self.file_dialog = open_file_dialog(self, self.context, None, today=self._today)
+        return self.file_dialog
+
+
+class HardshipView(QWidget):
+    """The 困难帮扶 page of the main window: 困难职工档案 and 帮扶记录 tabs."""
+
+    def __init__(self, context, parent=None, *, today: dt.date | None = None):
+        super().__init__(parent)
+        self.context = context
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 14, 16, 10)
+        outer.setSpacing(8)
+        top = QHBoxLayout()
+        title = QLabel("困难帮扶")
+        title.setObjectName("pageTitle")
+        top.addWidget(title)
+        top.addStretch(1)
+        self.lists_button = QPushButton("选项表…")
+        self.lists_button.setToolTip("困难类别、致困原因、健康状况等下拉选项")
+        self.lists_button.clicked.connect(self.open_value_lists)
+        top.addWidget(self.lists_button)
+        outer.addLayout(top)
+        self.tabs = QTabWidget()
+        self.files = FilesView(context, today=today)
+        self.tabs.addTab(self.files, "困难职工档案")
+        self.aid_host = QWidget()
+        QVBoxLayout(self.aid_host).setContentsMargins(0, 0, 0, 0)
+        self.aid: QWidget | None = None
+        self.tabs.addTab(self.aid_host, "帮扶记录")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        outer.addWidget(self.tabs, 1)
+        self.value_lists_dialog = None
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.aid_host:
+            self.aid_page()
+
+    def aid_page(self) -> QWidget:
+        """The 帮扶记录 page, built on first use; a description until the aid pages exist."""
+        if self.aid is None:
+            try:
+                from gonghui_desk.ui.aid_view import AidView
+                self.aid = AidView(self.context)
+            except (ImportError, AttributeError):
+                self.aid = PlaceholderView("帮扶记录", AID_SUMMARY, AID_FEATURES)
+            self.aid_host.layout().addWidget(self.aid)
+        return self.aid
+
+    def open_value_lists(self):
+        from gonghui_desk.ui.value_lists_dialog import open_value_lists_dialog
+
+        self.value_lists_dialog = open_value_lists_dialog(self, self.context)
+        return self.value_lists_dialog
+
+
+__all__ = ["HardshipView", "FilesView"]
