@@ -28,9 +28,9 @@ from gonghui_desk.hardship.aid import AID_FIELD_LABELS, STUDENT_AID, AidInput, A
 from gonghui_desk.hardship.files import HardshipFileStore
 from gonghui_desk.members import Problem
 from gonghui_desk.money import MoneyParseError, parse_money, yuan_text
-from gonghui_desk.ui.dialogs import ERROR_COLOUR, ReasonDialog, UnsavedChangesMixin
+from gonghui_desk.ui.dialogs import FieldFormMixin, ERROR_COLOUR, ReasonDialog, UnsavedChangesMixin
 from gonghui_desk.ui.visit_dialog import (DATE_PLACEHOLDER, HINT_COLOUR, RULE_BOX_STYLE, VOID_BANNER_STYLE,
-                                          WARNING_COLOUR, MemberPicker, VisitDialog)
+                                          WARNING_COLOUR, MemberPicker)
 from gonghui_desk.ui.workers import show_error
 
 _last_person: dict[str, str] = {}  # the 审核人/发放人 typed last, offered again in this session
@@ -216,16 +216,13 @@ class VoidAidDialog(ReasonDialog):
 
 
 # --- the form -------------------------------------------------------------------------------------
-class AidDialog(UnsavedChangesMixin, QDialog):
+class AidDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
     """Record an application for aid, or edit, move on and void a recorded payment."""
 
     saved = Signal(int)  # the payment's id
     changed = Signal()  # saved, moved on a stage or voided
 
     # the form's grid and its field captions are the visit form's
-    _grid = VisitDialog._grid
-    _place = VisitDialog._place
-    _mark = VisitDialog._mark
 
     def __init__(self, context, payment_id: int | None = None, parent=None, *, file_id: int | None = None,
                  today: dt.date | None = None):

@@ -9,7 +9,7 @@ selected rows.
 
 A period covers paid payments only (it is on the payment date); choosing the stage 申请 or 审核
 shows those applications whatever the period. The filter row works as the care ledger's does:
-its date handling is :class:`~gonghui_desk.ui.care_view.LedgerView`'s own methods, shared here.
+its date handling comes from :class:`~gonghui_desk.ui.care_view.LedgerPageMixin`, shared with the 慰问台账.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from gonghui_desk.hardship.aid_ledger import AidFilter, AidTotals, aid_totals
 from gonghui_desk.money import yuan_text
 from gonghui_desk.ui.aid_dialog import AidDialog, StageDialog, notify_aid_changed
 from gonghui_desk.ui.aid_model import AidTableModel
-from gonghui_desk.ui.care_view import PERIODS, SEARCH_DELAY_MS, LedgerView, period_range
+from gonghui_desk.ui.care_view import PERIODS, SEARCH_DELAY_MS, LedgerPageMixin, period_range
 from gonghui_desk.ui.exports import ExportOptionsDialog, ask_save_path, run_export
 from gonghui_desk.ui.member_card import SubUnitComboBox
 from gonghui_desk.ui.members_view import MemberTableView
@@ -68,24 +68,11 @@ class ExportAidDialog(ExportOptionsDialog):
                          width=500)
 
 
-class AidView(QWidget):
+class AidView(LedgerPageMixin, QWidget):
     """帮扶台账: filters, the lazy table, the totals of what is shown, and the actions."""
 
     changed = Signal()  # a payment was saved, moved on, signed or voided from this page
 
-    # the period and date filter behave as the care ledger's (the same methods)
-    _caption = LedgerView._caption
-    _date_edit = LedgerView._date_edit
-    _set_period = LedgerView._set_period
-    _period_chosen = LedgerView._period_chosen
-    _dates_edited = LedgerView._dates_edited
-    _dates = LedgerView._dates
-    _mark_dates = LedgerView._mark_dates
-    ensure_loaded = LedgerView.ensure_loaded
-    _sort_indicator_changed = LedgerView._sort_indicator_changed
-    select_rows = LedgerView.select_rows
-    _reselect = LedgerView._reselect
-    _show_print_preview = LedgerView._show_print_preview
 
     def __init__(self, context, parent=None, *, today: dt.date | None = None):
         super().__init__(parent)

@@ -92,7 +92,122 @@ class ExportLedgerDialog(ExportOptionsDialog):
                          prepared_by=prepared_by, parent=parent, width=480)
 
 
-class LedgerView(QWidget):
+class LedgerPageMixin:
+    """What the ledger pages (慰问台账, 帮扶台账) share: captions, the period and date filter, first
+    loading when shown, the sort indicator, selecting rows and the print preview. The page provides
+    ``period_combo``, ``date_from_edit``, ``date_to_edit``, ``model``, ``table``, ``today``,
+    ``apply_filters()`` and ``_loaded``.
+    """
+
+    def _caption(self, layout: QHBoxLayout, text: str, widget: QWidget) -> None:
+        caption = QLabel(text)
+        caption.setBuddy(widget)
+        layout.addWidget(caption)
+        layout.addWidget(widget)
+
+    def _date_edit(self, tip: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText("不限")
+        edit.setToolTip(tip)
+        edit.setFixedWidth(self.fontMetrics().horizontalAdvance("2024-12-31") + 24)
+        edit.editingFinished.connect(self._dates_edited)
+        return edit
+
+    def _set_period(self, choice: str) -> None:
+        self.period_combo.blockSignals(True)
+        self.period_combo.setCurrentText(choice)
+        self.period_combo.blockSignals(False)
+        if choice != "自定义":
+            start, end = period_range(choice, self.today)
+            self.from_edit.setText(start.isoformat() if start else "")
+            self.to_edit.setText(end.isoformat() if end else "")
+            self._mark_dates()
+
+    def _period_chosen(self, choice: str) -> None:
+        self._set_period(choice)
+        self.apply_filters()
+
+    def _dates_edited(self) -> None:
+        for edit in (self.from_edit, self.to_edit):
+            try:
+                day = parse_date(edit.text())
+            except DateParseError:
+                continue
+            if day is not None and edit.text().strip() != day.isoformat():
+                edit.setText(day.isoformat())  # show what was understood
+        start, end = self._dates()
+        chosen = period_range(self.period_combo.currentText(), self.today)
+        if self.period_combo.currentText() != "自定义" and (start, end) != chosen:
+            self.period_combo.blockSignals(True)
+            self.period_combo.setCurrentText("自定义")
+            self.period_combo.blockSignals(False)
+        self.apply_filters()
+
+    def _dates(self) -> tuple[dt.date | None, dt.date | None]:
+        days = []
+        for edit in (self.from_edit, self.to_edit):
+            try:
+                days.append(parse_date(edit.text()))
+            except DateParseError:
+                days.append(None)
+        return days[0], days[1]
+
+    def _mark_dates(self) -> bool:
+        ok = True
+        for edit in (self.from_edit, self.to_edit):
+            try:
+                parse_date(edit.text())
+                edit.setStyleSheet("")
+            except DateParseError as exc:
+                edit.setStyleSheet(f"QLineEdit {{ border: 1px solid {ERROR_COLOUR}; border-radius: 2px; }}")
+                edit.setToolTip(str(exc))
+                ok = False
+        return ok
+
+    def ensure_loaded(self) -> None:
+        """Read the rows if the page has not been shown yet."""
+        if not self._loaded:
+            self._loaded = True
+            self.apply_filters()
+
+    def _sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
+        if not self.model.sortable(column):  # the header shows the order actually used
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(self.model.sort_column(),
+                                    Qt.DescendingOrder if self.model.sort_key[1] else Qt.AscendingOrder)
+            header.blockSignals(False)
+
+    def select_rows(self, rows: list[int]) -> None:
+        """Select these rows (tests and keyboard users)."""
+        self.table.clearSelection()
+        selection = self.table.selectionModel()
+        for row in rows:
+            selection.select(self.model.index(row, 0),
+                             selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+
+    def _reselect(self, visit_ids: list[int], current: int | None) -> None:
+        rows = [r for r in (self.model.row_of(v) for v in visit_ids) if r is not None] if len(visit_ids) < 500 else []
+        if rows:
+            self.select_rows(rows)
+        if current is not None:
+            row = self.model.row_of(current)
+            if row is not None:
+                self.table.selectionModel().setCurrentIndex(self.model.index(row, 0),
+                                                            self.table.selectionModel().SelectionFlag.NoUpdate)
+
+    def _show_print_preview(self, table) -> None:
+        from gonghui_desk.ui import printing
+
+        try:
+            self.print_preview_dialog = printing.print_preview(self, table)
+        except Exception as exc:  # a printer driver's fault must not lose the page
+            show_error(self, "打印", exc)
+
+
+
+
+class LedgerView(LedgerPageMixin, QWidget):
     """慰问台账: filters, the lazy table, the totals of what is shown, and the actions."""
 
     def __init__(self, context, parent=None, *, today: dt.date | None = None):
@@ -246,20 +361,6 @@ class LedgerView(QWidget):
         self.totals_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         outer.addWidget(self.totals_label)
 
-    def _caption(self, layout: QHBoxLayout, text: str, widget: QWidget) -> None:
-        caption = QLabel(text)
-        caption.setBuddy(widget)
-        layout.addWidget(caption)
-        layout.addWidget(widget)
-
-    def _date_edit(self, tip: str) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setPlaceholderText("不限")
-        edit.setToolTip(tip)
-        edit.setFixedWidth(self.fontMetrics().horizontalAdvance("2024-12-31") + 24)
-        edit.editingFinished.connect(self._dates_edited)
-        return edit
-
     def _attach_model(self) -> None:
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
@@ -294,57 +395,6 @@ class LedgerView(QWidget):
         self.sub_unit_combo.blockSignals(False)
 
     # --- filters -------------------------------------------------------------------------
-    def _set_period(self, choice: str) -> None:
-        self.period_combo.blockSignals(True)
-        self.period_combo.setCurrentText(choice)
-        self.period_combo.blockSignals(False)
-        if choice != "自定义":
-            start, end = period_range(choice, self.today)
-            self.from_edit.setText(start.isoformat() if start else "")
-            self.to_edit.setText(end.isoformat() if end else "")
-            self._mark_dates()
-
-    def _period_chosen(self, choice: str) -> None:
-        self._set_period(choice)
-        self.apply_filters()
-
-    def _dates_edited(self) -> None:
-        for edit in (self.from_edit, self.to_edit):
-            try:
-                day = parse_date(edit.text())
-            except DateParseError:
-                continue
-            if day is not None and edit.text().strip() != day.isoformat():
-                edit.setText(day.isoformat())  # show what was understood
-        start, end = self._dates()
-        chosen = period_range(self.period_combo.currentText(), self.today)
-        if self.period_combo.currentText() != "自定义" and (start, end) != chosen:
-            self.period_combo.blockSignals(True)
-            self.period_combo.setCurrentText("自定义")
-            self.period_combo.blockSignals(False)
-        self.apply_filters()
-
-    def _dates(self) -> tuple[dt.date | None, dt.date | None]:
-        days = []
-        for edit in (self.from_edit, self.to_edit):
-            try:
-                days.append(parse_date(edit.text()))
-            except DateParseError:
-                days.append(None)
-        return days[0], days[1]
-
-    def _mark_dates(self) -> bool:
-        ok = True
-        for edit in (self.from_edit, self.to_edit):
-            try:
-                parse_date(edit.text())
-                edit.setStyleSheet("")
-            except DateParseError as exc:
-                edit.setStyleSheet(f"QLineEdit {{ border: 1px solid {ERROR_COLOUR}; border-radius: 2px; }}")
-                edit.setToolTip(str(exc))
-                ok = False
-        return ok
-
     def current_filter(self) -> LedgerFilter:
         start, end = self._dates()
         occasion = self.occasion_combo.currentData()
@@ -366,12 +416,6 @@ class LedgerView(QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.ensure_loaded()
-
-    def ensure_loaded(self) -> None:
-        """Read the rows if the page has not been shown yet."""
-        if not self._loaded:
-            self._loaded = True
-            self.apply_filters()
 
     def apply_filters(self) -> None:
         if not hasattr(self, "model") or self._applying or not self._loaded:
@@ -396,14 +440,6 @@ class LedgerView(QWidget):
         """The filters as the page opens: this year, nothing else."""
         start, end = period_range("本年", self.today)
         return self.current_filter() == LedgerFilter(date_from=start.isoformat(), date_to=end.isoformat())
-
-    def _sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
-        if not self.model.sortable(column):  # the header shows the order actually used
-            header = self.table.horizontalHeader()
-            header.blockSignals(True)
-            header.setSortIndicator(self.model.sort_column(),
-                                    Qt.DescendingOrder if self.model.sort_key[1] else Qt.AscendingOrder)
-            header.blockSignals(False)
 
     # --- refreshing ----------------------------------------------------------------------
     def refresh(self) -> None:
@@ -472,24 +508,6 @@ class LedgerView(QWidget):
     def current_visit_id(self) -> int | None:
         index = self.table.currentIndex()
         return self.model.visit_id(index.row()) if index.isValid() else None
-
-    def select_rows(self, rows: list[int]) -> None:
-        """Select these rows (tests and keyboard users)."""
-        self.table.clearSelection()
-        selection = self.table.selectionModel()
-        for row in rows:
-            selection.select(self.model.index(row, 0),
-                             selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
-
-    def _reselect(self, visit_ids: list[int], current: int | None) -> None:
-        rows = [r for r in (self.model.row_of(v) for v in visit_ids) if r is not None] if len(visit_ids) < 500 else []
-        if rows:
-            self.select_rows(rows)
-        if current is not None:
-            row = self.model.row_of(current)
-            if row is not None:
-                self.table.selectionModel().setCurrentIndex(self.model.index(row, 0),
-                                                            self.table.selectionModel().SelectionFlag.NoUpdate)
 
     # --- actions -------------------------------------------------------------------------
     def _open_row(self, row: int) -> None:
@@ -632,15 +650,6 @@ class LedgerView(QWidget):
         self.print_job = run_job(self, "正在准备打印…", with_worker_db(self.context, table),
                                  on_done=self._show_print_preview)
         return self.print_job
-
-    def _show_print_preview(self, table) -> None:
-        from gonghui_desk.ui import printing
-
-        try:
-            self.print_preview_dialog = printing.print_preview(self, table)
-        except Exception as exc:  # a printer driver's fault must not lose the page
-            show_error(self, "打印", exc)
-
 
 class CareView(QWidget):
     """The 慰问走访 page of the main window: 慰问台账 and 批量慰问 tabs."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
+                               QLineEdit, QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
 
 from gonghui_desk.errors import UserError
 
@@ -93,3 +93,58 @@ class UnsavedChangesMixin:
     def _discard_answered(self, button) -> None:
         if self.discard_box.buttonRole(button) == QMessageBox.DestructiveRole:
             self.done(QDialog.Rejected)
+
+
+class FieldFormMixin:
+    """The field grid of the record dialogs (visits, aid, hardship files): a caption, the field and
+    an inline message under it. The dialog provides ``widgets`` and ``messages`` (dicts by field
+    key), the slots ``_changed_text`` and ``_finished_text``, and ``member_picker`` when it has one.
+    """
+
+    def _grid(self, box: QGroupBox) -> QGridLayout:
+        grid = QGridLayout(box)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        width = self.fontMetrics().horizontalAdvance("慰问品价值（元）：") + 6
+        grid.setColumnMinimumWidth(0, width)
+        grid.setColumnMinimumWidth(2, width)
+        return grid
+
+    def _line_edit(self, key: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(f"field_{key}")
+        edit.setPlaceholderText(placeholder)
+        edit.textChanged.connect(self._changed_text)
+        edit.editingFinished.connect(self._finished_text)
+        self.widgets[key] = edit
+        return edit
+
+    def _place(self, grid: QGridLayout, row: int, col: int, key: str, widget: QWidget, *, label: str,
+               span: int = 1, message_span: int | None = None) -> QLabel:
+        caption = QLabel(f"{label}：")
+        caption.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        caption.setBuddy(self.widgets.get(key, widget))
+        self.widgets.setdefault(key, widget)
+        message = QLabel()
+        message.setWordWrap(True)
+        message.hide()
+        self.messages[key] = message
+        align = Qt.AlignRight | (Qt.AlignTop if key in ("member_id", "notes") else Qt.AlignVCenter)
+        grid.addWidget(caption, row, col, align)
+        grid.addWidget(widget, row, col + 1, 1, span)
+        grid.addWidget(message, row + 1, col + 1, 1, message_span or span)
+        caption.message = message  # type: ignore[attr-defined]
+        return caption
+
+    def _mark(self, key: str, colour: str | None) -> None:
+        widget = self.widgets.get(key)
+        if not isinstance(widget, (QLineEdit, QComboBox, QPlainTextEdit)):
+            if key == "member_id":
+                widget = self.member_picker.edit
+            else:
+                return
+        name = type(widget).__name__
+        widget.setStyleSheet(f"{name} {{ border: 1px solid {colour}; border-radius: 2px; }}" if colour else "")
+

@@ -27,10 +27,10 @@ from gonghui_desk.hardship.files import (FAMILY_CHOICES, FILE_CHOICES, FILE_FIEL
                                          HardshipFileStore, household_annual_income, income_per_person)
 from gonghui_desk.members import Problem
 from gonghui_desk.money import MoneyParseError, parse_money, yuan_text
-from gonghui_desk.ui.dialogs import ERROR_COLOUR, ReasonDialog, UnsavedChangesMixin
+from gonghui_desk.ui.dialogs import FieldFormMixin, ERROR_COLOUR, ReasonDialog, UnsavedChangesMixin
 from gonghui_desk.ui.hardship_model import FAMILY_KEYS, FamilyTableModel
 from gonghui_desk.ui.visit_dialog import (DATE_PLACEHOLDER, HINT_COLOUR, RULE_BOX_STYLE, VOID_BANNER_STYLE,
-                                          WARNING_COLOUR, MemberPicker, VisitDialog)
+                                          WARNING_COLOUR, MemberPicker)
 from gonghui_desk.ui.workers import show_error
 
 COMBO_LABELS = {"category": "困难类别 *", "level": "建档标准", "main_cause": "主要致困原因 *",
@@ -84,7 +84,7 @@ class CloseFileDialog(ReasonDialog):
             raise UserError("；".join(p.message for p in exc.problems)) from None
 
 
-class HardshipFileDialog(UnsavedChangesMixin, QDialog):
+class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
     """Open a new file or edit one, with its family, reviews and life cycle."""
 
     saved = Signal(int)  # the file's id
@@ -366,9 +366,6 @@ class HardshipFileDialog(UnsavedChangesMixin, QDialog):
         self.resize(900, 760)
 
     # the form's grid, fields and inline messages are laid out as in the visit form
-    _grid = VisitDialog._grid
-    _line_edit = VisitDialog._line_edit
-    _place = VisitDialog._place
 
     # --- loading -------------------------------------------------------------------------
     def _fill_combo(self, key: str, current: str) -> None:

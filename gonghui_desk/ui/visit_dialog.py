@@ -19,10 +19,9 @@ import datetime as dt
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFrame,
-                               QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLayout, QLineEdit,
-                               QPlainTextEdit, QPushButton, QStyle, QStyledItemDelegate, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFrame, QGroupBox,
+                               QHBoxLayout, QLabel, QLayout, QLineEdit, QPlainTextEdit, QPushButton, QStyle,
+                               QStyledItemDelegate, QVBoxLayout, QWidget)
 
 from gonghui_desk.care import FUND_SOURCES, PAYMENT_FORMS, RELATIONS
 from gonghui_desk.care.occasions import DEFAULT_FORMS, Occasion, get_occasion, list_occasions
@@ -37,7 +36,7 @@ from gonghui_desk.ui.workers import show_error
 from gonghui_desk.union import sub_unit_paths
 
 WARNING_COLOUR = "#b9770e"
-from gonghui_desk.ui.dialogs import ERROR_COLOUR, ReasonDialog, UnsavedChangesMixin
+from gonghui_desk.ui.dialogs import FieldFormMixin, ERROR_COLOUR, ReasonDialog, UnsavedChangesMixin
 HINT_COLOUR = "#6b6b6b"
 PICKER_LIMIT = 30
 SEARCH_DELAY_MS = 150
@@ -252,7 +251,7 @@ class VoidVisitDialog(ReasonDialog):
         self.context.status_message.emit("已作废一条慰问记录")
 
 
-class VisitDialog(UnsavedChangesMixin, QDialog):
+class VisitDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
     """Record a new visit or edit (and void) a recorded one."""
 
     saved = Signal(int)  # the visit's id
@@ -443,43 +442,6 @@ class VisitDialog(UnsavedChangesMixin, QDialog):
         bottom.addWidget(self.buttons)
         outer.addLayout(bottom)
         self.resize(780, 600)
-
-    def _grid(self, box: QGroupBox) -> QGridLayout:
-        grid = QGridLayout(box)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(2)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
-        width = self.fontMetrics().horizontalAdvance("慰问品价值（元）：") + 6
-        grid.setColumnMinimumWidth(0, width)
-        grid.setColumnMinimumWidth(2, width)
-        return grid
-
-    def _line_edit(self, key: str, placeholder: str) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setObjectName(f"field_{key}")
-        edit.setPlaceholderText(placeholder)
-        edit.textChanged.connect(self._changed_text)
-        edit.editingFinished.connect(self._finished_text)
-        self.widgets[key] = edit
-        return edit
-
-    def _place(self, grid: QGridLayout, row: int, col: int, key: str, widget: QWidget, *, label: str,
-               span: int = 1, message_span: int | None = None) -> QLabel:
-        caption = QLabel(f"{label}：")
-        caption.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        caption.setBuddy(self.widgets.get(key, widget))
-        self.widgets.setdefault(key, widget)
-        message = QLabel()
-        message.setWordWrap(True)
-        message.hide()
-        self.messages[key] = message
-        align = Qt.AlignRight | (Qt.AlignTop if key in ("member_id", "notes") else Qt.AlignVCenter)
-        grid.addWidget(caption, row, col, align)
-        grid.addWidget(widget, row, col + 1, 1, span)
-        grid.addWidget(message, row + 1, col + 1, 1, message_span or span)
-        caption.message = message  # type: ignore[attr-defined]
-        return caption
 
     # --- loading -----------------------------------------------------------------------
     def _reload_occasions(self, keep_id: int | None) -> None:
@@ -789,16 +751,6 @@ class VisitDialog(UnsavedChangesMixin, QDialog):
         if key == "cash_fen" and self._auto_cash and self.cash_edit.text().strip() == self._auto_cash:
             return "按该类别的标准金额填入，可以修改"
         return ""
-
-    def _mark(self, key: str, colour: str | None) -> None:
-        widget = self.widgets.get(key)
-        if not isinstance(widget, (QLineEdit, QComboBox, QPlainTextEdit)):
-            if key == "member_id":
-                widget = self.member_picker.edit
-            else:
-                return
-        name = type(widget).__name__
-        widget.setStyleSheet(f"{name} {{ border: 1px solid {colour}; border-radius: 2px; }}" if colour else "")
 
     def has_errors(self) -> bool:
         return bool(self.problems)
