@@ -15,7 +15,6 @@ its date handling comes from :class:`~gonghui_desk.ui.care_view.LedgerPageMixin`
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
@@ -29,7 +28,7 @@ from gonghui_desk.money import yuan_text
 from gonghui_desk.ui.aid_dialog import AidDialog, StageDialog, notify_aid_changed
 from gonghui_desk.ui.aid_model import AidTableModel
 from gonghui_desk.ui.care_view import PERIODS, SEARCH_DELAY_MS, LedgerPageMixin, period_range
-from gonghui_desk.ui.exports import ExportOptionsDialog, ask_save_path, run_export
+from gonghui_desk.ui.exports import ExportOptionsDialog
 from gonghui_desk.ui.member_card import SubUnitComboBox
 from gonghui_desk.ui.members_view import MemberTableView
 from gonghui_desk.ui.workers import run_job, with_worker_db
@@ -70,6 +69,21 @@ class ExportAidDialog(ExportOptionsDialog):
 
 class AidView(LedgerPageMixin, QWidget):
     """帮扶台账: filters, the lazy table, the totals of what is shown, and the actions."""
+
+    EXPORT_TITLE = "导出帮扶台账"
+    EXPORT_DONE = "已导出 {} 条帮扶记录"
+
+    def export_dialog_for(self, count: int, scope: str, prepared_by: str) -> ExportOptionsDialog:
+        return ExportAidDialog(count, scope, prepared_by, self)
+
+    def export_name(self) -> str:
+        return default_aid_ledger_name(self.today)
+
+    @staticmethod
+    def export_file(db, path, aid_filter, **options) -> int:
+        from gonghui_desk.exporting.aid_ledger import export_aid_ledger
+
+        return export_aid_ledger(db, path, aid_filter, **options)
 
     changed = Signal()  # a payment was saved, moved on, signed or voided from this page
 
@@ -441,39 +455,6 @@ class AidView(LedgerPageMixin, QWidget):
         if f.search:
             parts.append(f"搜索“{f.search}”")
         return "，".join(parts) or "全部记录"
-
-    def start_export(self):
-        count = self.model.rowCount()
-        if count == 0:
-            return None
-        dialog = ExportAidDialog(count, self.scope_text(), self._prepared_by, self)
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.accepted.connect(self._choose_export_file)
-        self.export_dialog = dialog
-        self._export_filter = self.model.aid_filter
-        dialog.open()
-        return dialog
-
-    def _choose_export_file(self) -> None:
-        dialog, aid_filter = self.export_dialog, self._export_filter
-        self._prepared_by = dialog.prepared_by
-        path = ask_save_path(self, "导出帮扶台账", Path.home() / default_aid_ledger_name(self.today))
-        if path is not None:
-            self.export_to(path, aid_filter, masked=dialog.masked, prepared_by=dialog.prepared_by)
-
-    def export_to(self, path: Path, aid_filter: AidFilter | None = None, *, masked: bool = False,
-                  prepared_by: str = ""):
-        from gonghui_desk.exporting.aid_ledger import export_aid_ledger
-
-        aid_filter = aid_filter or self.model.aid_filter
-
-        def export(db, progress, is_cancelled):
-            return export_aid_ledger(db, path, aid_filter, mask_personal=masked, prepared_by=prepared_by,
-                                     progress=progress, is_cancelled=is_cancelled)
-
-        self.export_job = run_export(self, self.context, "正在导出帮扶台账…", path, export,
-                                     lambda count: f"已导出 {count} 条帮扶记录")
-        return self.export_job
 
     def start_print(self):
         """Build the A4 table on a worker, then show the preview."""

@@ -99,6 +99,38 @@ class LedgerPageMixin:
     ``apply_filters()`` and ``_loaded``.
     """
 
+    # --- export: the page gives EXPORT_TITLE, EXPORT_DONE, export_dialog_for(), export_name() and export_file()
+    def start_export(self):
+        count = self.model.rowCount()
+        if count == 0:
+            return None
+        dialog = self.export_dialog_for(count, self.scope_text(), self._prepared_by)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.accepted.connect(self._choose_export_file)
+        self.export_dialog = dialog
+        self._export_filter = self.model.ledger_filter
+        dialog.open()
+        return dialog
+
+    def _choose_export_file(self) -> None:
+        dialog, chosen_filter = self.export_dialog, self._export_filter
+        self._prepared_by = dialog.prepared_by
+        path = ask_save_path(self, self.EXPORT_TITLE, Path.home() / self.export_name())
+        if path is not None:
+            self.export_to(path, chosen_filter, masked=dialog.masked, prepared_by=dialog.prepared_by)
+
+    def export_to(self, path: Path, chosen_filter=None, *, masked: bool = False, prepared_by: str = ""):
+        chosen_filter = chosen_filter or self.model.ledger_filter
+        export_file = self.export_file
+
+        def export(db, progress, is_cancelled):
+            return export_file(db, path, chosen_filter, mask_personal=masked, prepared_by=prepared_by,
+                               progress=progress, is_cancelled=is_cancelled)
+
+        self.export_job = run_export(self, self.context, f"正在{self.EXPORT_TITLE}…", path, export,
+                                     self.EXPORT_DONE.format)
+        return self.export_job
+
     def _caption(self, layout: QHBoxLayout, text: str, widget: QWidget) -> None:
         caption = QLabel(text)
         caption.setBuddy(widget)
@@ -209,6 +241,21 @@ class LedgerPageMixin:
 
 class LedgerView(LedgerPageMixin, QWidget):
     """慰问台账: filters, the lazy table, the totals of what is shown, and the actions."""
+
+    EXPORT_TITLE = "导出慰问台账"
+    EXPORT_DONE = "已导出 {} 条慰问记录"
+
+    def export_dialog_for(self, count: int, scope: str, prepared_by: str) -> ExportOptionsDialog:
+        return ExportLedgerDialog(count, scope, prepared_by, self)
+
+    def export_name(self) -> str:
+        return default_ledger_name(self.today)
+
+    @staticmethod
+    def export_file(db, path, ledger_filter, **options) -> int:
+        from gonghui_desk.exporting.visit_ledger import export_visit_ledger
+
+        return export_visit_ledger(db, path, ledger_filter, **options)
 
     def __init__(self, context, parent=None, *, today: dt.date | None = None):
         super().__init__(parent)
@@ -602,39 +649,6 @@ class LedgerView(LedgerPageMixin, QWidget):
         if f.pending:
             parts.append("待走访")
         return "，".join(parts) or "全部记录"
-
-    def start_export(self):
-        count = self.model.rowCount()
-        if count == 0:
-            return None
-        dialog = ExportLedgerDialog(count, self.scope_text(), self._prepared_by, self)
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.accepted.connect(self._choose_export_file)
-        self.export_dialog = dialog
-        self._export_filter = self.model.ledger_filter
-        dialog.open()
-        return dialog
-
-    def _choose_export_file(self) -> None:
-        dialog, ledger_filter = self.export_dialog, self._export_filter
-        self._prepared_by = dialog.prepared_by
-        path = ask_save_path(self, "导出慰问台账", Path.home() / default_ledger_name(self.today))
-        if path is not None:
-            self.export_to(path, ledger_filter, masked=dialog.masked, prepared_by=dialog.prepared_by)
-
-    def export_to(self, path: Path, ledger_filter: LedgerFilter | None = None, *, masked: bool = False,
-                  prepared_by: str = ""):
-        from gonghui_desk.exporting.visit_ledger import export_visit_ledger
-
-        ledger_filter = ledger_filter or self.model.ledger_filter
-
-        def export(db, progress, is_cancelled):
-            return export_visit_ledger(db, path, ledger_filter, mask_personal=masked, prepared_by=prepared_by,
-                                       progress=progress, is_cancelled=is_cancelled)
-
-        self.export_job = run_export(self, self.context, "正在导出慰问台账…", path, export,
-                                     lambda count: f"已导出 {count} 条慰问记录")
-        return self.export_job
 
     def start_print(self):
         """Build the A4 table on a worker (a big ledger takes a while), then show the preview."""
