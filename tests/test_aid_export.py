@@ -10,7 +10,6 @@ from gonghui_desk.hardship.aid_ledger import AidFilter, aid_totals
 from gonghui_desk.money import yuan_text
 from gonghui_desk.printing import aid_print_table
 from tests.conftest import TODAY
-from tests.test_hardship_aid_ledger import ledger  # noqa: F401  (the shared aid ledger fixture)
 
 YEAR = AidFilter(date_from="2026-01-01", date_to="2026-12-31")
 

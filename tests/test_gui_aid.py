@@ -15,7 +15,6 @@ from gonghui_desk.ui.aid_view import AidView, aid_totals_text
 from gonghui_desk.ui.ledger_model import RULE_MARK, SIGNED_MARK
 from gonghui_desk.ui.workers import Job
 from tests.conftest import TODAY
-from tests.test_hardship_aid_ledger import ledger  # noqa: F401  (the shared aid ledger fixture)
 
 pytestmark = pytest.mark.usefixtures("no_job_left_running")
 

@@ -11,57 +11,12 @@ from gonghui_desk.hardship.aid import AidInput, AidStore
 from gonghui_desk.hardship.aid_ledger import (
     AID_SORTS, AidFilter, aid_ids, aid_rows, aid_totals, iter_aid, member_payments,
 )
-from gonghui_desk.union import descendant_ids, ensure_sub_unit_path
+from gonghui_desk.union import descendant_ids
 from tests.conftest import TODAY
 from tests.test_care_visits import add_member
 from tests.test_hardship_aid import add_file
 
 YEAR_2026 = AidFilter(date_from="2026-01-01", date_to="2026-12-31")
-
-
-@pytest.fixture
-def ledger(db, store):
-    units = {"一车间": ensure_sub_unit_path(db, "一车间"),
-             "甲班": ensure_sub_unit_path(db, "一车间/甲班", kind="工会小组"),
-             "行政部": ensure_sub_unit_path(db, "行政部")}
-    members = {"张三": add_member(store, "张三", sub_unit_id=units["甲班"]),
-               "李四": add_member(store, "李四", sub_unit_id=units["一车间"]),
-               "王五": add_member(store, "王五", sub_unit_id=units["行政部"])}
-    files = {}
-    files["张三"], family = add_file(db, members["张三"], category="特困",
-                                     family=(("张小明", "子女", "110101200801010018"),))
-    # 李四's file closed (脱困) and reopened as a new period: one household
-    files["李四旧"], _ = add_file(db, members["李四"], status="脱困", opened_on="2024-01-01", closed_on="2026-03-01")
-    files["李四"], _ = add_file(db, members["李四"], opened_on="2026-06-01", previous_file_id=files["李四旧"])
-    files["王五"], _ = add_file(db, members["王五"])
-    aid = AidStore(db, today=TODAY)
-
-    def pay(file: str, aid_type: str, day: str | None, cash: int, *, stage: str = "发放", **values) -> int:
-        applied = values.pop("applied_on", day or "2026-10-01")
-        payment_id = aid.apply(AidInput(file_id=files[file], aid_type=aid_type, cash_fen=cash, applied_on=applied,
-                                        **values))
-        if stage in ("审核", "发放"):
-            aid.approve(payment_id, applied, "李主席")
-        if stage == "发放":
-            aid.pay(payment_id, day, "王会计")
-        return payment_id
-
-    payments = {
-        "living": pay("张三", "生活救助", "2026-01-10", 100000, fund_source="本级经费"),
-        "living_again": pay("张三", "生活救助", "2026-05-10", 50000, goods_desc="米面油", goods_value_fen=20000,
-                            fund_source="上级帮扶资金"),
-        "tuition": pay("张三", "金秋助学", "2026-09-01", 300000, fund_source="社会捐助", school="某某大学",
-                       student_family_member_id=family["张小明"], admission_year=2026),
-        "old_file": pay("李四旧", "节日送温暖", "2026-01-20", 50000, fund_source="上级帮扶资金"),
-        "reopened": pay("李四", "临时救助", "2026-07-01", 80000, fund_source="行政"),
-        "applied": pay("王五", "生活救助", None, 100000, stage="申请"),
-        "approved": pay("王五", "生活救助", None, 60000, stage="审核"),
-        "voided": pay("王五", "临时救助", "2026-04-01", 70000),
-        "last_year": pay("张三", "生活救助", "2025-12-20", 40000, fund_source="本级经费"),
-    }
-    aid.void(payments["voided"], "重复发放，已追回")
-    aid.set_signed([payments["living_again"]])
-    return {"db": db, "members": members, "files": files, "payments": payments, "units": units}
 
 
 def _names(ledger, ids) -> list[str]:
