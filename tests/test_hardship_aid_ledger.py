@@ -115,3 +115,32 @@ def test_a_reopened_file_with_a_new_head_is_the_same_household(ledger, store):
     totals = aid_totals(db, YEAR_2026)
     assert (totals.payments, totals.households, totals.persons) == (6, 2, 4)  # a new head is a new person
     assert totals.by_type["生活救助"] == (3, 2, 180000)
+
+
+@pytest.mark.parametrize("kind, members", [("school", 120), ("company", 1500)])
+def test_demo_aid_two_years_within_the_rules(tmp_path, kind, members):
+    from gonghui_desk.db import open_database
+    from gonghui_desk.demo import generate_demo
+
+    db = open_database(tmp_path / "demo.sqlite3")
+    generate_demo(db, kind=kind, members=members, today=TODAY)
+    store = AidStore(db, today=TODAY)
+    rows = list(db.query("SELECT * FROM aid_payments ORDER BY id"))
+    paid = [r for r in rows if r["stage"] == "发放"]
+    assert paid and min(r["paid_on"] for r in paid) >= "2024-11-23" and max(r["paid_on"] for r in paid) <= "2026-11-22"
+    types = {r["aid_type"] for r in paid}
+    assert "金秋助学" in types and "生活救助" in types
+    for row in rows:  # each one as the officer would have entered it: no errors, no rule breached
+        values, problems = store.normalize(store.as_input(row["id"]))
+        assert problems == []
+        assert store._rule_warnings(values, row["paid_on"] or row["applied_on"], row["id"]) == []
+        assert row["applied_on"] <= (row["approved_on"] or "9") <= (row["paid_on"] or "9")
+    for row in (r for r in paid if r["aid_type"] == "金秋助学"):
+        assert row["admission_year"] == int(row["paid_on"][:4]) and row["school"]
+    totals = aid_totals(db, AidFilter(date_from="2024-11-23", date_to="2026-11-22"))
+    assert totals.payments == len(paid)
+    assert totals.households <= db.execute("SELECT count(DISTINCT member_id) FROM hardship_files").fetchone()[0]
+    if kind == "company":
+        assert {"节日送温暖", "医疗救助"} <= types
+        assert any(r["stage"] != "发放" for r in rows)  # the last weeks' applications are still open
+        assert 0.8 <= sum(r["signed"] for r in paid) / len(paid) < 1

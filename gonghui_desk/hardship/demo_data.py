@@ -9,6 +9,12 @@ Categories, causes and the household's situation follow the main cause (因病: 
 illness, 因学: a child at university, 单亲: a single parent…); 家庭月人均收入 is a few hundred
 to about 1,500 元. Family members have valid ID numbers derived from their birth dates.
 
+Two years of aid go to the households while their files are on record (:class:`_AidDemo`):
+节日送温暖 from the upstream's funds each Spring Festival, 生活救助 about once a year, 医疗救助 or
+大病救助 for illness, 临时救助 after an accident or a disaster, and a 金秋助学 round each August
+for the children admitted to university that year. Payments of the last weeks are still being
+applied for or approved; the paid ones were publicized first and most are signed for.
+
 Rows get explicit ids and are written with ``executemany`` inside the demo's transaction; a
 100,000-member company gets about 3,000 files in well under a second.
 """
@@ -235,6 +241,12 @@ class _HardshipDemo:
         self.db.conn.executemany(_insert("hardship_family_members", _FAMILY_COLUMNS), self.family)
         self.db.conn.executemany(
             "INSERT INTO hardship_reviews (file_id, review_date, result, reviewer) VALUES (?, ?, ?, ?)", self.reviews)
+        _AidDemo(self).run()
+
+    def family_key(self, family_member_id: int) -> str:
+        """The ID number of a family member row: the same person across a reopened file."""
+        return self.db.execute("SELECT id_number FROM hardship_family_members WHERE id = ?",
+                               [family_member_id]).fetchone()[0]
 
     def reopen_one(self) -> None:
         """A household that left hardship and fell back into it: a new period, with its family."""
@@ -253,6 +265,134 @@ class _HardshipDemo:
         self.files.append(new)
         self.add_reviews(new)
         self.family += [(new["id"], *row[1:]) for row in self.family if row[0] == old["id"]]
+
+
+AID_COLUMNS = ("file_id", "member_id", "aid_type", "cash_fen", "goods_desc", "goods_value_fen", "fund_source", "stage",
+               "applied_on", "applied_by", "approved_on", "approved_by", "paid_on", "paid_by", "publicized_on",
+               "signed", "student_family_member_id", "school", "admission_year", "schooling_years", "notes",
+               "created_at")
+PENDING_DAYS = 21  # applications this recent are still 申请 or 审核
+
+
+class _AidDemo:
+    """Two years of aid payments to the demo households (see the module text)."""
+
+    def __init__(self, files: _HardshipDemo):
+        self.demo, self.rng, self.today = files, files.rng, files.today
+        self.rows: list[tuple] = []
+
+    @staticmethod
+    def on_file(file: dict, day: dt.date) -> bool:
+        return file["opened_on"] <= day.isoformat() and (not file["closed_on"] or file["closed_on"] > day.isoformat())
+
+    def pay(self, file: dict, aid_type: str, day: dt.date, cash: int, source: str, *, goods: str = "",
+            goods_value: int = 0, student: tuple | None = None, notes: str = "") -> None:
+        rng, demo = self.rng, self.demo
+        applied = day - dt.timedelta(days=rng.randint(10, 25))
+        approved = applied + dt.timedelta(days=rng.randint(2, 6))
+        publicized = approved + dt.timedelta(days=1)
+        stage = "发放"
+        if day > self.today - dt.timedelta(days=PENDING_DAYS):
+            stage = "申请" if applied > self.today - dt.timedelta(days=7) else "审核"
+        if applied > self.today:
+            return
+        paid = stage == "发放"
+        student_id, school, admission, years = student or (None, "", None, None)
+        self.rows.append((
+            file["id"], file["member_id"], aid_type, cash, goods, goods_value, source, stage,
+            applied.isoformat(), rng.choice(demo.staff), approved.isoformat() if stage != "申请" else None,
+            demo.chair if stage != "申请" else "", day.isoformat() if paid else None,
+            rng.choice(demo.staff) if paid else "", publicized.isoformat() if stage != "申请" else None,
+            int(paid and rng.random() < 0.92), student_id, school, admission, years, notes,
+            f"{applied.isoformat()}T09:30:00"))
+
+    def run(self) -> None:
+        rng, today = self.rng, self.today
+        files = self.demo.files
+        for year in range(self.demo.start.year, today.year + 1):
+            festival = dt.date(year, 1, 20) + dt.timedelta(days=rng.randint(0, 14))
+            if self.demo.start <= festival <= today:
+                for file in files:
+                    if self.on_file(file, festival) and rng.random() < 0.7:
+                        goods = rng.random() < 0.5
+                        self.pay(file, "节日送温暖", festival, rng.choice((50000, 80000, 100000)), "上级帮扶资金",
+                                 goods="米、面、油" if goods else "", goods_value=20000 if goods else 0)
+            for file in files:
+                day = self.day_in(year, file)
+                if day is None:
+                    continue
+                cause = file["main_cause"]
+                if cause == "因病" and rng.random() < 0.6:
+                    serious = file["health"] == "患大病" or rng.random() < 0.3
+                    self.pay(file, "大病救助" if serious else "医疗救助", day,
+                             rng.randint(20, 80) * 10000 if serious else rng.randint(10, 30) * 10000,
+                             rng.choice(("上级帮扶资金", "本级经费")), notes="住院治疗，自付医疗费用较高")
+                elif cause in ("意外", "因灾") and rng.random() < 0.6:
+                    self.pay(file, "临时救助", day, rng.randint(10, 50) * 10000, rng.choice(("社会捐助", "行政")),
+                             notes=NOTES_BY_CAUSE[cause])
+                elif rng.random() < 0.45:
+                    self.pay(file, "生活救助", day, rng.randint(10, 30) * 10000, rng.choice(("本级经费", "上级帮扶资金")))
+            self.student_round(year)
+        if not any(row[2] == "金秋助学" for row in self.rows):
+            self.add_freshman()
+        self.demo.db.conn.executemany(_insert("aid_payments", AID_COLUMNS), self.rows)
+
+    def add_freshman(self) -> None:
+        """A small union may have no child admitted in the period: give one household a freshman
+        of the latest round, so the demo shows a 金秋助学 payment."""
+        year = self.today.year if self.today >= dt.date(self.today.year, 9, 5) else self.today.year - 1
+        day = dt.date(year, 8, 25)
+        files = sorted((f for f in self.demo.files if self.on_file(f, day)),
+                       key=lambda f: (f["main_cause"] != "因学", f["id"]))
+        if not files or day < self.demo.start:
+            return
+        file = files[0]
+        head = self.demo.db.execute("SELECT name, id_number FROM members WHERE id = ?", [file["member_id"]]).fetchone()
+        birth = dt.date(year - 18, self.rng.randint(1, 8), self.rng.randint(1, 28))
+        sex = self.rng.choice(("男", "女"))
+        area = head[1][:6] if head[1] else "110101"
+        surname = head[0][:2] if head[0][:2] in ("欧阳", "上官", "司马", "诸葛") else head[0][0]
+        conn = self.demo.db.conn
+        conn.execute(_insert("hardship_family_members", _FAMILY_COLUMNS),
+                     (file["id"], self.demo.person_name(surname, sex, birth), "子女",
+                      self.demo.id_number(area, birth, sex), birth.isoformat(), "健康", 0, "学生",
+                      self.rng.choice(SCHOOLS), 99))
+        conn.execute("UPDATE hardship_files SET household_size = household_size + 1 WHERE id = ?", [file["id"]])
+        self.student_round(year)
+
+    def day_in(self, year: int, file: dict) -> dt.date | None:
+        """A day of ``year`` in the period on which the file is on record, or None."""
+        low = max(self.demo.start, dt.date(year, 3, 1), dt.date.fromisoformat(file["opened_on"]) + dt.timedelta(days=15))
+        high = min(self.today, dt.date(year, 12, 20))
+        if file["closed_on"]:
+            high = min(high, dt.date.fromisoformat(file["closed_on"]) - dt.timedelta(days=1))
+        if low > high:
+            return None
+        return self.demo.day_between(low, high)
+
+    def student_round(self, year: int) -> None:
+        """金秋助学: the children admitted to university in ``year``, paid in late August."""
+        day = dt.date(year, 8, 25) + dt.timedelta(days=self.rng.randint(0, 10))
+        if not self.demo.start <= day <= self.today:
+            return
+        by_id = {f["id"]: f for f in self.demo.files}
+        students = self.demo.db.execute(
+            f"""SELECT id, file_id, unit_or_school FROM hardship_family_members
+                WHERE unit_or_school IN ({', '.join('?' * len(SCHOOLS))})
+                  AND birth_date BETWEEN ? AND ? AND file_id IN ({', '.join('?' * len(by_id))})
+                ORDER BY id""",
+            [*SCHOOLS, f"{year - 19}-09-01", f"{year - 18}-08-31", *by_id]).fetchall()
+        funded: set[tuple] = set()
+        for student_id, file_id, school in students:
+            file = by_id[file_id]
+            # a reopened file lists the same family again: fund the student once, on the live file
+            key = (self.demo.family_key(student_id), year)
+            if key in funded or not self.on_file(file, day):
+                continue
+            funded.add(key)
+            years = 3 if "职业" in school else 4
+            self.pay(file, "金秋助学", day, self.rng.choice((300000, 400000, 500000)),
+                     self.rng.choice(("上级帮扶资金", "社会捐助")), student=(student_id, school, year, years))
 
 
 @register_extension
