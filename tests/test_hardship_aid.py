@@ -276,13 +276,18 @@ def test_update_before_payment_rechecks(aid, home):
 
 def test_publicized_signed_and_void(aid, home):
     payment_id = aid.apply(living(home))
+    with pytest.raises(UserError, match="请先审核"):
+        aid.set_publicized(payment_id, "2026-09-02")
+    aid.approve(payment_id, "2026-09-02", "李主席")
+    with pytest.raises(ValidationError, match="早于申请日期"):
+        aid.set_publicized(payment_id, "2020-01-01")
     aid.set_publicized(payment_id, "2026/3/2")
     assert aid.get(payment_id)["publicized_on"] == "2026-03-02"
     with pytest.raises(ValidationError, match="公示日期"):
         aid.set_publicized(payment_id, "2027-01-01")
     with pytest.raises(UserError, match="尚未发放"):
         aid.set_signed([payment_id])
-    paid(aid, payment_id)
+    aid.pay(payment_id, "2026-09-10", "王会计")
     aid.set_signed([payment_id])
     assert aid.get(payment_id)["signed"] == 1
     with pytest.raises(UserError, match="原因"):

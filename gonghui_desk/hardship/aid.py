@@ -299,12 +299,17 @@ class AidStore:
                          [day, (paid_by or "").strip(), warnings, kept_reason, payment_id])
 
     def set_publicized(self, payment_id: int, day) -> None:
-        """The 公示 date (``None`` clears it)."""
-        self._live(payment_id)
+        """The 公示 date (``None`` clears it). What is publicized is the approved list, so an
+        application still waiting for 审核 cannot be; the date is not before the application."""
+        row = self._live(payment_id)
+        if row["stage"] == "申请":
+            raise UserError("该帮扶记录还未审核；公示的是审核通过的名单，请先审核再登记公示日期")
         problems: list[Problem] = []
         iso = _iso(day, "publicized_on", problems)
         if iso and iso > self.today.isoformat():
             problems.append(_problem("publicized_on", f"公示日期 {iso} 晚于今天"))
+        elif iso and iso < row["applied_on"]:
+            problems.append(_problem("publicized_on", f"公示日期 {iso} 早于申请日期 {row['applied_on']}"))
         if problems:
             raise ValidationError(problems)
         with transaction(self.db) as conn:

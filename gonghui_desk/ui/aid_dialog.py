@@ -487,7 +487,7 @@ class AidDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         stage = p.get("stage")
         self.approve_button.setEnabled(stage == "申请" and not self.is_voided)
         self.pay_button.setEnabled(stage == "审核" and not self.is_voided)
-        self.publicize_button.setEnabled(not self.is_voided)
+        self.publicize_button.setEnabled(stage in ("审核", "发放") and not self.is_voided)
 
     # --- reacting to edits ------------------------------------------------------------------------
     def _changed(self, *args) -> None:
