@@ -21,6 +21,7 @@ from typing import Iterator
 
 import sqlite_utils
 
+from gonghui_desk.db.batches import iter_query, rows_by_id
 from gonghui_desk.db.member_queries import _escape_like
 from gonghui_desk.union import sub_unit_paths
 
@@ -55,7 +56,6 @@ _ROW_SQL = """SELECT v.*, m.name AS member_name, m.status AS member_status,
               JOIN members m ON m.id = v.member_id
               JOIN care_occasions o ON o.id = v.occasion_id
               LEFT JOIN campaigns c ON c.id = v.campaign_id"""
-_CHUNK = 500
 
 
 def where_clause(f: LedgerFilter) -> tuple[str, list]:
@@ -137,12 +137,7 @@ def ledger_rows(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict]:
     member_status, member_voided, sub_unit_id, sub_unit_path, occasion_name, campaign_name and
     total_fen (cash plus goods value)."""
     paths = sub_unit_paths(db)
-    result: dict[int, dict] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
-        for row in db.query(f"{_ROW_SQL} WHERE v.id IN ({', '.join('?' * len(chunk))})", chunk):
-            result[row["id"]] = _with_path(row, paths)
-    return result
+    return rows_by_id(db, _ROW_SQL, "v.id", ids, lambda row: _with_path(row, paths))
 
 
 def iter_ledger(db: sqlite_utils.Database, f: LedgerFilter, *, order: str = "visit_date",
@@ -150,11 +145,8 @@ def iter_ledger(db: sqlite_utils.Database, f: LedgerFilter, *, order: str = "vis
     """Every row matching ``f`` (shaped like :func:`ledger_rows`) in order, read in batches (exports)."""
     where, params = where_clause(f)
     paths = sub_unit_paths(db)
-    cursor = db.execute(f"{_ROW_SQL} WHERE {where} ORDER BY {_order_by(order, descending)}", params)
-    names = [d[0] for d in cursor.description]
-    while rows := cursor.fetchmany(batch):
-        for row in rows:
-            yield _with_path(dict(zip(names, row)), paths)
+    return iter_query(db, f"{_ROW_SQL} WHERE {where} ORDER BY {_order_by(order, descending)}", params,
+                      lambda row: _with_path(row, paths), batch=batch)
 
 
 @dataclass

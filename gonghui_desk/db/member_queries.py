@@ -15,6 +15,7 @@ from typing import Iterable
 import sqlite_utils
 
 from gonghui_desk.dates import add_years
+from gonghui_desk.db.batches import iter_query, rows_by_id
 
 AGE_BANDS = {
     "30岁以下": (None, 30),
@@ -148,14 +149,8 @@ def count_members(db: sqlite_utils.Database, f: MemberFilter, today: dt.date | N
 
 def member_rows(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict]:
     """The list columns of the given members, keyed by id."""
-    result: dict[int, dict] = {}
     cols = ", ".join(f"m.{c}" for c in LIST_COLUMNS)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        sql = f"SELECT {cols} FROM members m WHERE m.id IN ({', '.join('?' * len(chunk))})"
-        for row in db.query(sql, chunk):
-            result[row["id"]] = row
-    return result
+    return rows_by_id(db, f"SELECT {cols} FROM members m", "m.id", ids)
 
 
 def iter_members(db: sqlite_utils.Database, f: MemberFilter, *, order: str = "name",
@@ -164,11 +159,4 @@ def iter_members(db: sqlite_utils.Database, f: MemberFilter, *, order: str = "na
     where, params = where_clause(f, today)
     column = SORT_COLUMNS.get(order, "m.name_sort")
     sql = f"SELECT m.* FROM members m WHERE {where} ORDER BY {column}, m.id"
-    cursor = db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    while True:
-        rows = cursor.fetchmany(batch)
-        if not rows:
-            break
-        for row in rows:
-            yield dict(zip(names, row))
+    return iter_query(db, sql, params, batch=batch)

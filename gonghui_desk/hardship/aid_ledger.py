@@ -28,6 +28,7 @@ from typing import Iterator
 
 import sqlite_utils
 
+from gonghui_desk.db.batches import iter_query, rows_by_id
 from gonghui_desk.db.member_queries import _escape_like
 from gonghui_desk.union import sub_unit_paths
 
@@ -63,7 +64,6 @@ _ROW_SQL = """SELECT a.*, m.name AS member_name, m.status AS member_status, m.su
               JOIN members m ON m.id = a.member_id
               JOIN hardship_files f ON f.id = a.file_id
               LEFT JOIN hardship_family_members s ON s.id = a.student_family_member_id"""
-_CHUNK = 500
 PAID = "a.stage = '发放'"
 
 
@@ -136,12 +136,7 @@ def aid_rows(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict]:
     member_status, sub_unit_id, sub_unit_path, file_category, file_status, student_name,
     student_id_number, student_relation and total_fen (cash plus goods value)."""
     paths = sub_unit_paths(db)
-    result: dict[int, dict] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
-        for row in db.query(f"{_ROW_SQL} WHERE a.id IN ({', '.join('?' * len(chunk))})", chunk):
-            result[row["id"]] = _with_path(row, paths)
-    return result
+    return rows_by_id(db, _ROW_SQL, "a.id", ids, lambda row: _with_path(row, paths))
 
 
 def iter_aid(db: sqlite_utils.Database, f: AidFilter, *, order: str = "paid_on", descending: bool = False,
@@ -149,11 +144,8 @@ def iter_aid(db: sqlite_utils.Database, f: AidFilter, *, order: str = "paid_on",
     """Every row matching ``f`` (shaped like :func:`aid_rows`) in order, read in batches (exports)."""
     where, params = where_clause(f)
     paths = sub_unit_paths(db)
-    cursor = db.execute(f"{_ROW_SQL} WHERE {where} ORDER BY {_order_by(order, descending)}", params)
-    names = [d[0] for d in cursor.description]
-    while rows := cursor.fetchmany(batch):
-        for row in rows:
-            yield _with_path(dict(zip(names, row)), paths)
+    return iter_query(db, f"{_ROW_SQL} WHERE {where} ORDER BY {_order_by(order, descending)}", params,
+                      lambda row: _with_path(row, paths), batch=batch)
 
 
 @dataclass
