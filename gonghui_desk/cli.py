@@ -39,11 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     members = commands.add_parser("members", help="会员名册：导入、导出、模板")
     member_commands = members.add_subparsers(dest="members_command", parser_class=_Parser, required=True)
-    imp = member_commands.add_parser("import", help="从 Excel/CSV 导入会员名册")
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--db", type=Path, required=True)
-    imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    imp.add_argument("--skip-invalid", action="store_true", help="跳过有问题的行，导入其余各行")
+    _add_import_command(member_commands, "从 Excel/CSV 导入会员名册")
     exp = member_commands.add_parser("export", help="导出会员名册为 .xlsx")
     exp.add_argument("--db", type=Path, required=True)
     exp.add_argument("-o", "--output", type=Path, required=True)
@@ -53,12 +49,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     visits = commands.add_parser("visits", help="慰问走访：导入历史台账")
     visit_commands = visits.add_subparsers(dest="visits_command", parser_class=_Parser, required=True)
-    visit_imp = visit_commands.add_parser("import", help="从 Excel/CSV 导入历史慰问台账")
-    visit_imp.add_argument("file", type=Path)
-    visit_imp.add_argument("--db", type=Path, required=True)
-    visit_imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    visit_imp.add_argument("--skip-invalid", action="store_true", help="跳过有问题的行，导入其余各行")
+    _add_import_command(visit_commands, "从 Excel/CSV 导入历史慰问台账")
+
+    hardship = commands.add_parser("hardship", help="困难职工档案：导入")
+    hardship_commands = hardship.add_subparsers(dest="hardship_command", parser_class=_Parser, required=True)
+    _add_import_command(hardship_commands, "从 Excel/CSV 导入困难职工档案（每户一行）")
+
+    aid = commands.add_parser("aid", help="帮扶记录：导入历史帮扶台账")
+    aid_commands = aid.add_subparsers(dest="aid_command", parser_class=_Parser, required=True)
+    _add_import_command(aid_commands, "从 Excel/CSV 导入历史帮扶台账（按已发放登记）")
     return parser
+
+
+def _add_import_command(subcommands, help_text: str) -> None:
+    """``… import FILE --db PATH [--dry-run] [--skip-invalid]``: every importer takes the same arguments."""
+    command = subcommands.add_parser("import", help=help_text)
+    command.add_argument("file", type=Path)
+    command.add_argument("--db", type=Path, required=True)
+    command.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    command.add_argument("--skip-invalid", action="store_true", help="跳过有问题的行，导入其余各行")
+
+
+# command -> the module and function of its importer (``gonghui-desk COMMAND import``)
+IMPORTERS = {
+    "members": ("gonghui_desk.importing.member_import", "members_import_command"),
+    "visits": ("gonghui_desk.importing.visit_import", "visits_import_command"),
+    "hardship": ("gonghui_desk.importing.hardship_import", "hardship_import_command"),
+    "aid": ("gonghui_desk.importing.aid_import", "aid_import_command"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,10 +90,10 @@ def main(argv: list[str] | None = None) -> int:
             return _run_gui(args.db or default_db_path())
         if args.command == "demo":
             return _demo(args)
+        if getattr(args, f"{args.command}_command", None) == "import":
+            return _import(args)
         if args.command == "members":
             return _members(args)
-        if args.command == "visits":
-            return _visits(args)
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -99,12 +117,15 @@ def _demo(args) -> int:
     return _run_gui(args.db)
 
 
-def _members(args) -> int:
-    if args.members_command == "import":
-        from gonghui_desk.importing.member_import import members_import_command
+def _import(args) -> int:
+    import importlib
 
-        return members_import_command(args.db, args.file, dry_run=args.dry_run,
-                                      skip_invalid=args.skip_invalid, out=sys.stdout)
+    module, function = IMPORTERS[args.command]
+    command = getattr(importlib.import_module(module), function)
+    return command(args.db, args.file, dry_run=args.dry_run, skip_invalid=args.skip_invalid, out=sys.stdout)
+
+
+def _members(args) -> int:
     if args.members_command == "export":
         from gonghui_desk.db import open_database
         from gonghui_desk.db.member_queries import MemberFilter
@@ -123,13 +144,6 @@ def _members(args) -> int:
         print(f"已生成导入模板：{args.output}")
         return EXIT_OK
     return EXIT_USAGE
-
-
-def _visits(args) -> int:
-    from gonghui_desk.importing.visit_import import visits_import_command
-
-    return visits_import_command(args.db, args.file, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
-                                 out=sys.stdout)
 
 
 if __name__ == "__main__":

@@ -96,3 +96,10 @@ def mask_phone(phone: str | None) -> str:
     if len(phone) <= 7:
         return phone[:1] + "*" * (len(phone) - 2) + phone[-1:]
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def mask_account(account: str | None) -> str:
+    """**** **** **** 1234: a bank account with only its last four digits shown."""
+    if not account:
+        return ""
+    return "**** " * max((len(account) - 4 + 3) // 4, 1) + account[-4:]

@@ -12,6 +12,10 @@ onto; widths are percentages; sizes are in pt and px (1 px = 1/96 inch, the reso
 document is laid out at). Qt would also split a row across a page break, so the printer
 cuts the table into one table per page itself (``page_starts``). No Qt here: the core
 stays free of it.
+
+A paper form of one record (困难职工档案表, later 提案表 and the like) is a :class:`PrintForm`:
+label/value grids, tables and paragraphs under a title (:func:`form_to_html`), printed in the
+same page frame.
 """
 
 from __future__ import annotations
@@ -152,6 +156,258 @@ def table_from_columns(columns: Sequence[Column], records: Iterable[dict], **tab
     return PrintTable(columns=print_columns, rows=rows, **table)
 
 
+# --- forms: one record laid out as a paper form -----------------------------------------------------
+# A :class:`PrintForm` is a title over a stack of blocks: label/value grids (:class:`FormGrid`),
+# tables with a caption (:class:`FormTable`) and paragraphs (:class:`FormParagraph`). Each grid
+# or table block is one HTML table, so the printer can keep a block on one page
+# (``page_breaks``); a block taller than a page is left to QTextDocument to break.
+VALIGNS = ("top", "middle", "bottom")
+FORM_CELL_PADDING_PX = 3  # a little tighter than a table's, so that a household fits on one page
+CAPTION_BACKGROUND = "#bfbfbf"
+LABEL_BACKGROUND = "#d9d9d9"
+
+
+@dataclass
+class FormCell:
+    """One cell of a :class:`FormGrid`: a label (grey, bold, centred) or a value (left-aligned).
+    ``min_height_mm`` makes the row at least that tall, e.g. a box to write an opinion and sign in;
+    a label with ``rowspan`` down the left side names a section of rows (its text in a narrow
+    column reads top to bottom)."""
+
+    text: str = ""
+    label: bool = False
+    colspan: int = 1
+    min_height_mm: float = 0
+    align: str = ""  # "" is centre for a label, left for a value
+    valign: str = "middle"
+    rowspan: int = 1
+
+    def __post_init__(self):
+        if self.align and self.align not in ALIGNS:
+            raise ValueError(f"unknown alignment {self.align!r}")
+        if self.valign not in VALIGNS:
+            raise ValueError(f"unknown vertical alignment {self.valign!r}")
+        if self.colspan < 1 or self.rowspan < 1:
+            raise ValueError("colspan and rowspan must be at least 1")
+
+
+def label_cell(text: str, colspan: int = 1, **cell) -> FormCell:
+    return FormCell(text, True, colspan, **cell)
+
+
+def value_cell(text, colspan: int = 1, **cell) -> FormCell:
+    return FormCell("" if text is None else str(text), False, colspan, **cell)
+
+
+@dataclass
+class FormGrid:
+    """Rows of label and value cells on ``len(column_weights)`` columns: every row is filled,
+    counting the cells that reach down into it from rows above (``rowspan``); ``caption`` is a
+    full-width heading row above them."""
+
+    rows: list[list[FormCell]]
+    column_weights: list[float]
+    caption: str = ""
+
+    def __post_init__(self):
+        self.first_columns()
+
+    def first_columns(self) -> list[list[int]]:
+        """The column each cell starts in, row by row; raises ValueError for a row that is not
+        filled exactly or a cell that reaches below the last row."""
+        width = len(self.column_weights)
+        taken: list[set[int]] = [set() for _ in self.rows]
+        starts = []
+        for number, row in enumerate(self.rows):
+            column, row_starts = 0, []
+            for cell in row:
+                while column in taken[number]:
+                    column += 1
+                if number + cell.rowspan > len(self.rows):
+                    raise ValueError(f"a cell of grid row {number + 1} spans rows below the last")
+                row_starts.append(column)
+                for below in range(number, number + cell.rowspan):
+                    taken[below].update(range(column, column + cell.colspan))
+                column += cell.colspan
+            if taken[number] != set(range(width)):
+                raise ValueError(f"grid row {number + 1} fills {len(taken[number])} columns of {width}")
+            starts.append(row_starts)
+        return starts
+
+
+@dataclass
+class FormTable:
+    """A table inside a form: a caption row and the column labels at the top (repeated if the
+    table runs onto another page), then the rows; ``empty_text`` fills a table without rows. A
+    line break in a column label is kept; ``font_size_pt`` (when set) is smaller type for a
+    table with many columns."""
+
+    caption: str
+    columns: list[PrintColumn]
+    rows: list[list[str]]
+    empty_text: str = "（无）"
+    font_size_pt: float | None = None
+
+    def __post_init__(self):
+        PrintTable.__post_init__(self)  # the same checks of alignments and row widths
+
+
+@dataclass
+class FormParagraph:
+    text: str
+
+
+FormBlock = FormGrid | FormTable | FormParagraph
+
+
+@dataclass
+class PrintForm:
+    """A paper form of one record (e.g. 困难职工档案表, 提案表): printed like a :class:`PrintTable`,
+    with the union's name and the date on every page and the page numbers at the bottom."""
+
+    title: str
+    union_name: str
+    date_text: str  # at the top right of every page
+    subtitle_lines: list[str]
+    blocks: list[FormBlock]
+    footer_line: str = ""
+    landscape: bool = False
+    font_size_pt: float = 10.5
+
+
+def form_to_html(form: PrintForm, *, page_breaks: Sequence[int] = ()) -> str:
+    """A complete HTML document of ``form`` for QTextDocument; every text is escaped. The blocks
+    whose indexes are in ``page_breaks`` start a new page."""
+    parts = []
+    for number, block in enumerate(form.blocks):
+        breaks = number in page_breaks and number > 0
+        if isinstance(block, FormParagraph):
+            style = ' style="page-break-before: always;"' if breaks else ""
+            parts.append(f'<p class="note"{style}>{_lines(block.text)}</p>')
+        elif isinstance(block, FormGrid):
+            parts.append(_grid_html(block, form.font_size_pt, breaks))
+        else:
+            parts.append(_form_table_html(block, breaks))
+    subtitles = "".join(f'<p class="subtitle">{_text(line)}</p>' for line in form.subtitle_lines)
+    footer = f'<p class="after">{_text(form.footer_line)}</p>' if form.footer_line else ""
+    body = "\n".join(parts)
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{_text(form.title)}</title>
+<style>
+body {{ font-family: {_families()}; font-size: {form.font_size_pt}pt; }}
+h1 {{ font-size: {form.font_size_pt + 7}pt; font-weight: bold; text-align: center; margin-bottom: 4px; }}
+p {{ white-space: pre-wrap; }}
+p.subtitle {{ text-align: center; margin-top: 0px; margin-bottom: 4px; }}
+p.note {{ margin-top: 6px; margin-bottom: 0px; font-size: {form.font_size_pt - 1.5}pt; }}
+p.after {{ margin-top: 10px; margin-bottom: 0px; }}
+table.form {{ border-collapse: collapse; margin-top: 6px; }}
+</style></head>
+<body>
+<h1>{_text(form.title)}</h1>
+{subtitles}
+{body}
+{footer}
+</body></html>
+"""
+
+
+def form_texts(form: PrintForm) -> list[str]:
+    """Every text printed on the form's pages (the page numbers aside), in block order."""
+    texts = [form.title, form.union_name, form.date_text, *form.subtitle_lines]
+    for block in form.blocks:
+        if isinstance(block, FormParagraph):
+            texts.append(block.text)
+        elif isinstance(block, FormGrid):
+            texts += [block.caption, *(cell.text for row in block.rows for cell in row)]
+        else:
+            texts += [block.caption, *(c.label for c in block.columns), *(cell for row in block.rows for cell in row)]
+            if not block.rows:
+                texts.append(block.empty_text)
+    texts.append(form.footer_line)
+    return [text for text in texts if text]
+
+
+def _families() -> str:
+    return ", ".join(f"'{name}'" for name in FONT_FAMILIES[:-1]) + f", {FONT_FAMILIES[-1]}"
+
+
+def _lines(text) -> str:
+    """Escaped text whose line breaks stay line breaks."""
+    return "<br />".join(_text(line) for line in str(text).splitlines())
+
+
+def _table_open(breaks: bool) -> str:
+    style = ' style="page-break-before: always;"' if breaks else ""
+    return f'<table class="form" width="100%" border="1" cellspacing="0" cellpadding="{FORM_CELL_PADDING_PX}"{style}>'
+
+
+def _cell(content: str, *, shade: str = "", attributes: str = "", style: str = "") -> str:
+    """A ``<td>`` whose whole look is in its own style: Qt gives a cell with a style attribute
+    neither the stylesheet's border nor its font weight. ``shade`` is a label's or a caption's
+    background (and makes the text bold)."""
+    declarations = ["border: 1px solid #000000;", "white-space: pre-wrap;"]
+    if shade:
+        declarations += [f"background-color: {shade};", "font-weight: bold;"]
+    return f'<td{attributes} style="{" ".join([*declarations, style]).strip()}">{content}</td>'
+
+
+def _caption_row(caption: str, colspan: int) -> str:
+    if not caption:
+        return ""
+    return "<tr>" + _cell(_text(caption), shade=CAPTION_BACKGROUND, attributes=f' colspan="{colspan}" align="left"',
+                          style="padding-top: 2px; padding-bottom: 2px;") + "</tr>"
+
+
+def _grid_html(grid: FormGrid, font_size_pt: float, breaks: bool) -> str:
+    """Widths go on the cells whose columns weigh the same (Qt takes a column's width from the
+    first cell that sets it, and shares a spanning cell's width evenly among its columns)."""
+    total = sum(grid.column_weights) or 1
+    line_px = font_size_pt / 72 * LAYOUT_DPI * LINE_HEIGHT
+    rows = []
+    for cells, starts in zip(grid.rows, grid.first_columns()):
+        tds = []
+        for cell, column in zip(cells, starts):
+            weights = grid.column_weights[column:column + cell.colspan]
+            attributes = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + (
+                f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
+                f' width="{sum(weights) / total * 100:.3f}%"' if len(set(weights)) == 1 else "")
+            align = cell.align or ("center" if cell.label else "left")
+            tds.append(_cell(_lines(cell.text), shade=LABEL_BACKGROUND if cell.label else "",
+                             attributes=f'{attributes} align="{align}" valign="{cell.valign}"',
+                             style=_padding(cell, line_px)))
+        rows.append("<tr>" + "".join(tds) + "</tr>")
+    head = _caption_row(grid.caption, len(grid.column_weights))
+    return (_table_open(breaks) + (f"\n<thead>{head}</thead>" if head else "")
+            + "\n<tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
+
+
+def _padding(cell: FormCell, line_px: float) -> str:
+    """The padding that makes a cell of one line ``min_height_mm`` tall (its text centred, or
+    at the bottom of a box to write in)."""
+    pad = max(FORM_CELL_PADDING_PX, round((mm_to_px(cell.min_height_mm) - line_px) / 2))
+    if pad == FORM_CELL_PADDING_PX:
+        return ""
+    if cell.valign == "bottom":
+        return f"padding-top: {2 * pad - FORM_CELL_PADDING_PX}px;"
+    return f"padding-top: {pad}px; padding-bottom: {pad}px;"
+
+
+def _form_table_html(table: FormTable, breaks: bool) -> str:
+    """Qt does not pass a table's font size on to its cells, so each cell gets it."""
+    size = f"font-size: {table.font_size_pt}pt;" if table.font_size_pt else ""
+    total = sum(c.width_weight for c in table.columns) or 1
+    labels = "".join(_cell(_lines(c.label), shade=LABEL_BACKGROUND, style=size,
+                           attributes=f' width="{c.width_weight / total * 100:.3f}%" align="center" valign="middle"')
+                     for c in table.columns)
+    rows = ["<tr>" + "".join(_cell(_lines(text), attributes=f' align="{c.align}" valign="middle"', style=size)
+                             for c, text in zip(table.columns, cells)) + "</tr>" for cells in table.rows]
+    if not table.rows:
+        rows = ["<tr>" + _cell(_text(table.empty_text), attributes=f' colspan="{len(table.columns)}" align="center"',
+                               style=size) + "</tr>"]
+    head = _caption_row(table.caption, len(table.columns)) + f"<tr>{labels}</tr>"
+    return _table_open(breaks) + f"\n<thead>{head}</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
+
+
 def _date_text(today: dt.date | None) -> str:
     return f"制表日期：{(today or dt.date.today()).isoformat()}"
 
@@ -189,4 +445,38 @@ def aid_print_table(db: sqlite_utils.Database, f, *, mask_personal: bool = False
         AID_PRINT_COLUMNS, aid_records(db, f, mask_personal=mask_personal), title=AID_TITLE,
         subtitle_lines=[aid_subtitle(db, f, mask_personal=mask_personal)], union_name=load_profile(db).name,
         date_text=_date_text(today), total_lines=aid_totals_lines(aid_totals(db, f)),
+        footer_line=signature_line(prepared_by), landscape=True, font_size_pt=9)
+
+
+def hardship_register_print_table(db: sqlite_utils.Database, f, *, mask_personal: bool = True,
+                                  prepared_by: str = "", today: dt.date | None = None, order: str = "opened_on",
+                                  descending: bool = False, progress=None, is_cancelled=None) -> PrintTable:
+    """The 困难职工档案名册 (a :class:`~gonghui_desk.hardship.register.FileFilter`'s files): A4
+    landscape, the .xlsx export's columns that fit a line, and its totals block; ID and phone
+    numbers masked unless ``mask_personal`` is False. ``progress(done, total, text)`` and
+    ``is_cancelled()`` (which stops with :class:`~gonghui_desk.errors.Cancelled`) are called
+    every 1000 rows, as the exports do."""
+    from gonghui_desk.exporting.hardship_register import (REGISTER_PRINT_COLUMNS, REGISTER_TITLE, register_records,
+                                                          register_subtitle, register_totals_lines)
+    from gonghui_desk.exporting.xlsx import PROGRESS_EVERY
+    from gonghui_desk.hardship.register import register_totals
+    from gonghui_desk.jobs import check_cancel
+
+    today = today or dt.date.today()
+    totals = register_totals(db, f, today=today)
+
+    def records():
+        check_cancel(is_cancelled)
+        for count, record in enumerate(register_records(db, f, mask_personal=mask_personal, today=today,
+                                                        order=order, descending=descending), 1):
+            yield record
+            if count % PROGRESS_EVERY == 0:
+                check_cancel(is_cancelled)
+                if progress:
+                    progress(count, totals.households, f"已读取 {count} 户")
+
+    return table_from_columns(
+        REGISTER_PRINT_COLUMNS, records(), title=REGISTER_TITLE,
+        subtitle_lines=[register_subtitle(db, f, mask_personal=mask_personal)],
+        union_name=load_profile(db).name, date_text=_date_text(today), total_lines=register_totals_lines(totals),
         footer_line=signature_line(prepared_by), landscape=True, font_size_pt=9)

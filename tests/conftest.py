@@ -91,7 +91,7 @@ def ledger(db, store):
                "王五": add_member(store, "王五", sub_unit_id=units["行政部"])}
     files = {}
     files["张三"], family = add_file(db, members["张三"], category="特困",
-                                     family=(("张小明", "子女", "110101200801010018"),))
+                                     family=(("张小明", "子女", "110101200801010019"),))
     # 李四's file closed (脱困) and reopened as a new period: one household
     files["李四旧"], _ = add_file(db, members["李四"], status="脱困", opened_on="2024-01-01", closed_on="2026-03-01")
     files["李四"], _ = add_file(db, members["李四"], opened_on="2026-06-01", previous_file_id=files["李四旧"])

@@ -63,8 +63,8 @@ def test_student_id_is_masked_and_names_hidden_on_request(ledger, tmp_path):
     export_aid_ledger(db, masked, YEAR, mask_personal=True, today=TODAY)
     plain_text = "\n".join(str(v) for row in _cells(plain) for v in row if v is not None)
     masked_text = "\n".join(str(v) for row in _cells(masked) for v in row if v is not None)
-    assert "张小明" in plain_text and "110101********0018" in plain_text
-    assert "110101200801010018" not in plain_text + masked_text
+    assert "张小明" in plain_text and "110101********0019" in plain_text
+    assert "110101200801010019" not in plain_text + masked_text
     assert "张小明" not in masked_text and "张某" in masked_text
 
 

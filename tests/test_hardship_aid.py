@@ -40,7 +40,7 @@ def aid(db):
 def home(db, store):
     """张三's household (在档) with his son 张小明 and daughter 张小红."""
     member_id = add_member(store, "张三")
-    file_id, family = add_file(db, member_id, family=(("张小明", "子女", "110101200801010018"),
+    file_id, family = add_file(db, member_id, family=(("张小明", "子女", "110101200801010019"),
                                                       ("张小红", "子女", None)))
     return {"member_id": member_id, "file_id": file_id, **family}
 
@@ -204,7 +204,7 @@ def test_the_same_student_in_a_reopened_file_is_recognised_by_id_number(db, aid,
     db.conn.execute("UPDATE hardship_files SET status = '脱困', closed_on = '2026-09-10' WHERE id = ?",
                     [home["file_id"]])
     new_file, family = add_file(db, home["member_id"], opened_on="2026-10-01", previous_file_id=home["file_id"],
-                                family=(("张小明", "子女", "110101200801010018"),))
+                                family=(("张小明", "子女", "110101200801010019"),))
     data = AidInput(file_id=new_file, aid_type="金秋助学", cash_fen=300000, applied_on="2026-10-10",
                     student_family_member_id=family["张小明"], admission_year=2026)
     assert [w.code for w in aid.check_rules(data)] == ["student_funded"]

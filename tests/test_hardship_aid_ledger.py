@@ -133,7 +133,7 @@ def test_demo_aid_two_years_within_the_rules(tmp_path, kind, members):
     for row in rows:  # each one as the officer would have entered it: no errors, no rule breached
         values, problems = store.normalize(store.as_input(row["id"]))
         assert problems == []
-        assert store._rule_warnings(values, row["paid_on"] or row["applied_on"], row["id"]) == []
+        assert store.rule_warnings(values, row["paid_on"] or row["applied_on"], row["id"]) == []
         assert row["applied_on"] <= (row["approved_on"] or "9") <= (row["paid_on"] or "9")
     for row in (r for r in paid if r["aid_type"] == "金秋助学"):
         assert row["admission_year"] == int(row["paid_on"][:4]) and row["school"]

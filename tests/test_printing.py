@@ -187,3 +187,67 @@ def test_the_print_preview_uses_a4_in_the_table_orientation(qtbot, profiled_db, 
     dialog.printer.setOutputFileName(str(tmp_path / "preview.pdf"))
     assert paint_table(dialog.printer, dialog.table) >= 1
     dialog.close()
+
+
+# --- forms ---------------------------------------------------------------------------------------------------------
+def sample_form(blocks, **changes):
+    from gonghui_desk.printing import PrintForm
+
+    fields = dict(title="提案表", union_name="测试工会", date_text="制表日期：2026-11-22", subtitle_lines=["编号：1"],
+                  blocks=blocks, footer_line="制表人：____")
+    return PrintForm(**{**fields, **changes})
+
+
+def tall_grid(name: str, rows: int):
+    from gonghui_desk.printing import FormGrid, label_cell, value_cell
+
+    return FormGrid([[label_cell(f"{name}{n}"), value_cell(f"{name}值{n}", 2)] for n in range(1, rows + 1)],
+                    [1, 1, 1], caption=name)
+
+
+def test_the_form_html_has_grids_tables_and_paragraphs_with_every_text_escaped():
+    from gonghui_desk.printing import FormParagraph, FormTable, form_texts, form_to_html, label_cell, value_cell
+    from gonghui_desk.printing import FormGrid
+
+    grid = FormGrid([[label_cell("案由"), value_cell("<改善> & 食堂", 3)],
+                     [label_cell("审查意见", min_height_mm=30), value_cell("（签章）", 3, min_height_mm=30,
+                                                                          align="right", valign="bottom")]],
+                    [1, 1, 1, 1], caption="一、提案")
+    table = FormTable("附议人", [PrintColumn("姓名", 1, "center"), PrintColumn("部门", 3)], [])
+    form = sample_form([grid, table, FormParagraph("注：第一行\n第二行")])
+
+    html = form_to_html(form)
+
+    assert "&lt;改善&gt; &amp; 食堂" in html and "<改善>" not in html
+    assert re.search(r'<td colspan="3" width="75\.000%" align="left" valign="middle" style="[^"]*">&lt;改善', html)
+    assert re.search(r'<td width="25\.000%" align="center" valign="middle" style="[^"]*background-color: #d9d9d9;'
+                     r' font-weight: bold;[^"]*">案由</td>', html)
+    room = re.search(r'valign="bottom" style="[^"]*padding-top: (\d+)px;[^"]*">（签章）</td>', html)
+    assert int(room[1]) > 80  # 30 mm to write in, above the line at the bottom
+    assert "（无）" in html and "注：第一行<br />第二行" in html
+    assert html.count("<table ") == 2 and "<thead>" in html
+    assert form_texts(form)[:5] == ["提案表", "测试工会", "制表日期：2026-11-22", "编号：1", "一、提案"]
+    assert "（无）" in form_texts(form) and form_texts(form)[-1] == "制表人：____"
+
+
+def test_a_grid_row_must_fill_the_grid():
+    from gonghui_desk.printing import FormGrid, label_cell, value_cell
+
+    with pytest.raises(ValueError, match="grid row 1 fills 4 columns of 3"):
+        FormGrid([[label_cell("案由"), value_cell("x", 3)]], [1, 1, 1])
+
+
+@needs_pdftotext
+def test_a_form_block_that_would_cross_a_page_break_starts_the_next_page(qapp, tmp_path):
+    from gonghui_desk.ui.printing import print_to_pdf
+
+    form = sample_form([tall_grid("甲", 20), tall_grid("乙", 20), tall_grid("丙", 6)])
+    path = tmp_path / "表.pdf"
+
+    pages = print_to_pdf(form, path)
+
+    assert pages == 2
+    first, second = pdf_text(path, 1), pdf_text(path, 2)
+    assert "提案表" in first and "甲20" in first and "第 1 页，共 2 页" in first
+    assert "乙" not in first and all(f"乙{n}" in second for n in range(1, 21))  # 乙 kept whole, on page 2
+    assert "丙6" in second and "制表人" in second and "测试工会" in second

@@ -170,9 +170,31 @@ class AidStore:
         if problems:
             return []
         day = parse_date(on_date).isoformat() if on_date else values["applied_on"]
-        return self._rule_warnings(values, day, payment_id)
+        return self.rule_warnings(values, day, payment_id)
 
-    def _rule_warnings(self, values: dict, day: str, payment_id: int | None) -> list[RuleWarning]:
+    def funded_before(self, admission_year: int, *, family_member_id: int | None = None, id_number: str = "",
+                      payment_id: int | None = None) -> RuleWarning | None:
+        """The warning when the student (a family-member row or, across a reopened file, the same
+        ID number) already has a live 助学 payment for ``admission_year``; ``payment_id`` is left out."""
+        earlier = self.db.execute(
+            """SELECT a.paid_on, a.applied_on, a.stage FROM aid_payments a
+               WHERE a.voided_at IS NULL AND a.id != ? AND a.admission_year = ?
+                 AND a.student_family_member_id IN (
+                     SELECT id FROM hardship_family_members WHERE id = ?
+                     UNION SELECT s.id FROM hardship_family_members s
+                           WHERE s.id_number <> '' AND s.id_number = coalesce(nullif(?, ''), (
+                               SELECT id_number FROM hardship_family_members WHERE id = ?)))
+               ORDER BY a.id LIMIT 1""",
+            [payment_id or -1, admission_year, family_member_id or -1, id_number or "", family_member_id or -1]
+        ).fetchone()
+        if not earlier:
+            return None
+        when = f"已于 {earlier[0]} 发放" if earlier[0] else f"已于 {earlier[1]} 申请（{earlier[2]}）"
+        return RuleWarning("student_funded", f"该学生{admission_year}年入学的助学{when}，每次入学限资助一次")
+
+    def rule_warnings(self, values: dict, day: str, payment_id: int | None = None) -> list[RuleWarning]:
+        """The rule breaches on ``day`` of a payment's checked values (:meth:`normalize`): the file
+        not 在档, the student already funded for the admission, the head off the roll."""
         warnings: list[RuleWarning] = []
         file = self._file(values["file_id"])
         if file["status"] == "申请中":
@@ -183,21 +205,10 @@ class AidStore:
             warnings.append(RuleWarning("file_closed", f"该困难职工档案已于 {file['closed_on'] or '此前'}"
                                                        f"{file['status']}，{day} 不在档"))
         if values["student_family_member_id"] is not None and values["admission_year"] is not None:
-            # The same student by family-member row or, across a reopened file, by ID number.
-            earlier = self.db.execute(
-                """SELECT a.paid_on, a.applied_on, a.stage FROM aid_payments a
-                   WHERE a.voided_at IS NULL AND a.id != ? AND a.admission_year = ?
-                     AND a.student_family_member_id IN (
-                         SELECT id FROM hardship_family_members WHERE id = ?
-                         UNION SELECT s.id FROM hardship_family_members s JOIN hardship_family_members t
-                               ON t.id = ? AND t.id_number <> '' AND s.id_number = t.id_number)
-                   ORDER BY a.id LIMIT 1""",
-                [payment_id or -1, values["admission_year"], values["student_family_member_id"],
-                 values["student_family_member_id"]]).fetchone()
-            if earlier:
-                when = f"已于 {earlier[0]} 发放" if earlier[0] else f"已于 {earlier[1]} 申请（{earlier[2]}）"
-                warnings.append(RuleWarning("student_funded", f"该学生{values['admission_year']}年入学的助学{when}，"
-                                                              "每次入学限资助一次"))
+            funded = self.funded_before(values["admission_year"], family_member_id=values["student_family_member_id"],
+                                        payment_id=payment_id)
+            if funded:
+                warnings.append(funded)
         status = status_on(self.db, values["member_id"], day)
         if status in LEFT_ROLL:
             warnings.append(RuleWarning("not_on_roll", f"户主在 {day} 的会员状态为“{status}”"))
@@ -209,7 +220,7 @@ class AidStore:
         values, problems = self.normalize(data, current=current)
         if problems:
             raise ValidationError(problems)
-        warnings = self._rule_warnings(values, values["applied_on"], payment_id)
+        warnings = self.rule_warnings(values, values["applied_on"], payment_id)
         if warnings and not override_reason.strip():
             raise RuleOverrideRequired(warnings)
         values["rule_warnings"] = "；".join(w.message for w in warnings)
@@ -285,13 +296,13 @@ class AidStore:
         if problems:  # e.g. the file or the student was voided since: correct the record first
             raise ValidationError(problems)
         accepted = _split(row["rule_warnings"])
-        new = [w for w in self._rule_warnings(values, day, payment_id) if w.message not in accepted]
+        new = [w for w in self.rule_warnings(values, day, payment_id) if w.message not in accepted]
         reason = (override_reason or "").strip()
         if new and not reason:
             raise RuleOverrideRequired(new)
         warnings = "；".join(accepted + [w.message for w in new])
         kept_reason = row["override_reason"]
-        if new:
+        if new and reason != kept_reason:
             kept_reason = f"{kept_reason}；发放时：{reason}" if kept_reason else reason
         with transaction(self.db) as conn:
             conn.execute(f"UPDATE aid_payments SET stage = '发放', paid_on = ?, paid_by = ?, rule_warnings = ?, "

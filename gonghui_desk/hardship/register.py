@@ -3,7 +3,9 @@ period counts, in SQL.
 
 Like the care ledger, the register page asks for the ordered ids of the files matching a
 :class:`FileFilter` and fetches the rows it shows a page at a time (:func:`file_rows`). Voided
-files never appear. A file is a household (户); 人 is the sum of 家庭人口.
+files never appear. A file is a household (户); 人 is the sum of 家庭人口. The printed and
+exported register (:mod:`gonghui_desk.exporting.hardship_register`) reads every matching file in
+order a chunk at a time (:func:`iter_file_rows`) and sums them up in SQL (:func:`register_totals`).
 
 Counts for a period (:func:`file_counts`): 新增 = files opened in the period (a reopened file
 starts a new period and counts as 新增), 在档 = files opened on or before the period's last
@@ -14,10 +16,12 @@ closed that way in the period.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Iterator
 
 import sqlite_utils
 
+from gonghui_desk import value_lists
 from gonghui_desk.db.member_queries import _escape_like
 from gonghui_desk.hardship.files import (ANNUAL_INCOME_SQL, NEXT_REVIEW_SQL, household_annual_income,
                                          income_per_person)
@@ -92,36 +96,76 @@ def file_ids(db: sqlite_utils.Database, f: FileFilter, *, order: str = "opened_o
     return [r[0] for r in db.execute(sql, params).fetchall()]
 
 
+# The row of a file for the register (file_rows, iter_file_rows); ``{extra}`` adds member columns.
+_ROW_SQL = f"""SELECT f.*, m.name AS member_name, m.status AS member_status, m.sub_unit_id AS sub_unit_id,{{extra}}
+                      (SELECT coalesce(sum(fm.monthly_income_fen), 0) FROM hardship_family_members fm
+                       WHERE fm.file_id = f.id AND fm.voided_at IS NULL) AS family_monthly_income_fen,
+                      {NEXT_REVIEW_SQL} AS next_review_due
+               FROM hardship_files f JOIN members m ON m.id = f.member_id"""
+_EXPORT_COLUMNS = """ m.sex AS member_sex, m.id_number AS member_id_number, m.phone AS member_phone,
+                      (SELECT max(r.review_date) FROM hardship_reviews r
+                       WHERE r.file_id = f.id AND r.voided_at IS NULL) AS last_review_date,"""
+
+
 def file_rows(db: sqlite_utils.Database, ids: list[int], *, today: dt.date | None = None) -> dict[int, dict]:
     """The rows of the given files keyed by id: every file column plus member_name, member_status,
     sub_unit_id, sub_unit_path, family_monthly_income_fen, household_annual_income_fen,
     monthly_income_per_person_fen, next_review_due (None unless 在档), review_overdue and
     review_due_soon (due within DUE_SOON_DAYS, not yet overdue)."""
-    today_text = (today or dt.date.today()).isoformat()
-    soon = ((today or dt.date.today()) + dt.timedelta(days=DUE_SOON_DAYS)).isoformat()
-    paths = sub_unit_paths(db)
+    finish = _row_finisher(db, today or dt.date.today())
     result: dict[int, dict] = {}
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
-        for row in db.query(
-                f"""SELECT f.*, m.name AS member_name, m.status AS member_status, m.sub_unit_id AS sub_unit_id,
-                           (SELECT coalesce(sum(fm.monthly_income_fen), 0) FROM hardship_family_members fm
-                            WHERE fm.file_id = f.id AND fm.voided_at IS NULL) AS family_monthly_income_fen,
-                           {NEXT_REVIEW_SQL} AS next_review_due
-                    FROM hardship_files f JOIN members m ON m.id = f.member_id
-                    WHERE f.id IN ({', '.join('?' * len(chunk))})""", chunk):
-            row["sub_unit_path"] = paths.get(row["sub_unit_id"], "")
-            row["household_annual_income_fen"] = household_annual_income(
-                row["monthly_income_fen"], row["other_annual_income_fen"], [row["family_monthly_income_fen"]])
-            row["monthly_income_per_person_fen"] = income_per_person(row["household_annual_income_fen"],
-                                                                     row["household_size"])
-            if row["status"] != "在档":
-                row["next_review_due"] = None
-            due = row["next_review_due"]
-            row["review_overdue"] = bool(due and due < today_text)
-            row["review_due_soon"] = bool(due and today_text <= due <= soon)
-            result[row["id"]] = row
+        for row in db.query(f"{_ROW_SQL.format(extra='')} WHERE f.id IN ({', '.join('?' * len(chunk))})", chunk):
+            result[row["id"]] = finish(row)
     return result
+
+
+def iter_file_rows(db: sqlite_utils.Database, f: FileFilter, *, order: str = "opened_on", descending: bool = False,
+                   today: dt.date | None = None, batch: int = _CHUNK) -> Iterator[dict]:
+    """Every file matching ``f`` in order (oldest first by default), read ``batch`` rows at a time
+    (exports and printouts of tens of thousands of files): the :func:`file_rows` row plus the
+    head's member_sex, member_id_number and member_phone, and last_review_date (None when the
+    file was never reviewed)."""
+    if order not in _SORT_SQL:
+        raise ValueError(f"unknown register order {order!r}; one of {FILE_SORTS}")
+    today = today or dt.date.today()
+    where, params = where_clause(f, today)
+    direction = "DESC" if descending else "ASC"
+    finish = _row_finisher(db, today)
+    cursor = db.execute(
+        f"""{_ROW_SQL.format(extra=_EXPORT_COLUMNS)} WHERE {where}
+            ORDER BY {_SORT_SQL[order]} {direction}, f.opened_on {direction}, f.id {direction}""",
+        params)
+    names = [d[0] for d in cursor.description]
+    try:
+        while rows := cursor.fetchmany(batch):
+            for row in rows:
+                yield finish(dict(zip(names, row)))
+    finally:
+        cursor.close()
+
+
+def _row_finisher(db: sqlite_utils.Database, today: dt.date):
+    """The function that completes a row of :data:`_ROW_SQL` with the computed fields."""
+    today_text = today.isoformat()
+    soon = (today + dt.timedelta(days=DUE_SOON_DAYS)).isoformat()
+    paths = sub_unit_paths(db)
+
+    def finish(row: dict) -> dict:
+        row["sub_unit_path"] = paths.get(row["sub_unit_id"], "")
+        row["household_annual_income_fen"] = household_annual_income(
+            row["monthly_income_fen"], row["other_annual_income_fen"], [row["family_monthly_income_fen"]])
+        row["monthly_income_per_person_fen"] = income_per_person(row["household_annual_income_fen"],
+                                                                 row["household_size"])
+        if row["status"] != "在档":
+            row["next_review_due"] = None
+        due = row["next_review_due"]
+        row["review_overdue"] = bool(due and due < today_text)
+        row["review_due_soon"] = bool(due and today_text <= due <= soon)
+        return row
+
+    return finish
 
 
 @dataclass
@@ -145,3 +189,40 @@ def file_counts(db: sqlite_utils.Database, date_from: str, date_to: str) -> File
            WHERE voided_at IS NULL AND status IN ('在档', '脱困', '注销') AND opened_on <= :end""",
         {"start": date_from, "end": date_to}).fetchone()
     return FileCounts(*row)
+
+
+@dataclass
+class RegisterTotals:
+    """The totals block of a register (the files matching a filter, whatever their status)."""
+    households: int = 0  # 户
+    persons: int = 0  # 人: the sum of 家庭人口
+    review_overdue: int = 0  # files 在档 whose yearly review is overdue
+    by_category: dict[str, tuple[int, int]] = field(default_factory=dict)  # 困难类别 ('' unset) -> (户, 人)
+    by_cause: dict[str, tuple[int, int]] = field(default_factory=dict)  # 主要致困原因 ('' unset) -> (户, 人)
+
+
+def register_totals(db: sqlite_utils.Database, f: FileFilter, *, today: dt.date | None = None) -> RegisterTotals:
+    """户, 人, the overdue reviews, and 户/人 by category and by main cause of the files matching
+    ``f``, in one query; the groups come in the order of their value lists, unknown values after."""
+    today = today or dt.date.today()
+    where, params = where_clause(f, today)
+    totals = RegisterTotals()
+    for category, cause, households, persons, overdue in db.execute(
+            f"""SELECT f.category, f.main_cause, count(*), coalesce(sum(f.household_size), 0),
+                       count(*) FILTER (WHERE f.status = '在档' AND {NEXT_REVIEW_SQL} < ?)
+                FROM hardship_files f WHERE {where} GROUP BY f.category, f.main_cause""",
+            [today.isoformat(), *params]).fetchall():
+        totals.households += households
+        totals.persons += persons
+        totals.review_overdue += overdue
+        for groups, key in ((totals.by_category, category or ""), (totals.by_cause, cause or "")):
+            had = groups.get(key, (0, 0))
+            groups[key] = (had[0] + households, had[1] + persons)
+    totals.by_category = _in_list_order(db, "hardship.category", totals.by_category)
+    totals.by_cause = _in_list_order(db, "hardship.cause", totals.by_cause)
+    return totals
+
+
+def _in_list_order(db: sqlite_utils.Database, list_key: str, groups: dict[str, tuple[int, int]]) -> dict:
+    rank = {value: i for i, value in enumerate(value_lists.values(db, list_key))}
+    return dict(sorted(groups.items(), key=lambda item: (item[0] == "", rank.get(item[0], len(rank)), item[0])))

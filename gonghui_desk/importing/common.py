@@ -10,11 +10,13 @@ An importer works in the same three steps, so one wizard and one command line dr
 3. ``commit_import(db, plan, skip_invalid=…)`` writes the plan in one transaction: all rows or
    nothing (:class:`ImportBlocked`), unless the user chose to skip the invalid rows.
 
-:func:`run_import_command` is the command-line front of any importer.
+Importers of records about members (visits, hardship files, aid…) find each row's member with
+:class:`MemberMatcher`. :func:`run_import_command` is the command-line front of any importer.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +31,19 @@ from gonghui_desk.errors import UserError
 from gonghui_desk.importing.headers import Synonyms, auto_map, detect_header_row, normalize_header, read_header
 from gonghui_desk.importing.spreadsheet import RawTable, cell_text, is_blank, read_table
 from gonghui_desk.jobs import IsCancelled, Progress, check_cancel, no_progress
+from gonghui_desk.members import normalize_member
+from gonghui_desk.union import split_path, sub_unit_paths
 
 PROGRESS_INTERVAL = 200
 # Lines under the table: 制表人、审核人、合计、说明…
 FOOTER_PREFIXES = ("制表", "填表", "填报", "审核", "负责人", "合计", "小计", "总计", "说明", "注：", "注:",
                    "备注：", "备注:", "日期：", "日期:")
+
+# What ledgers write in a 签收 column
+SIGNED_TEXTS = {
+    **dict.fromkeys(("是", "已签", "已签收", "签收", "已领", "已领取", "√", "✓", "1", "y", "yes", "true"), True),
+    **dict.fromkeys(("否", "未签", "未签收", "未领", "未领取", "×", "0", "n", "no", "false"), False),
+}
 
 
 @dataclass
@@ -112,6 +122,15 @@ def check_mapping(mapping: Mapping[int, str], headers: list[str], fields: Mappin
             raise UserError(f"列对应中缺少“{fields[key]}”：请指定哪一列是{fields[key]}。")
 
 
+def signed_flag(raw: dict, add) -> bool:
+    """The 签收 cell of a row as True/False; an unreadable one is reported through ``add(field, message)``."""
+    text = cell_text(raw.get("signed")).lower()
+    if text in SIGNED_TEXTS or not text:
+        return SIGNED_TEXTS.get(text, False)
+    add("signed", f"“{cell_text(raw.get('signed'))}”应填“已签收”或“未签收”（也可填“是”“否”）")
+    return False
+
+
 def is_footer(cells: list) -> bool:
     first = next((cell_text(c) for c in cells if not is_blank(c)), "")
     return first.startswith(FOOTER_PREFIXES)
@@ -137,6 +156,80 @@ def data_rows(source: ImportSource, mapping: Mapping[int, str], synonyms: Synony
             continue
         yield table.row_number(first_data + offset), raw
     progress(total, total, "检查完成")
+
+
+# --- matching rows to members ------------------------------------------------------------------------
+_CHINESE_NAME = re.compile(r"[\u4e00-\u9fff·•\s]+")
+
+
+def person_name(value) -> str:
+    """A name as ledgers write it; the spaces that pad two-character Chinese names are dropped."""
+    text = cell_text(value)
+    return re.sub(r"\s+", "", text) if _CHINESE_NAME.fullmatch(text) else text
+
+
+class MemberMatcher:
+    """Every live member, loaded once, found by ID number or by name and sub-unit.
+
+    ``record`` names what the importer imports ("慰问记录"), for the message about a name
+    the roster does not have."""
+
+    def __init__(self, db: sqlite_utils.Database, *, record: str = "记录"):
+        self.record = record
+        self.paths = sub_unit_paths(db)
+        self.by_id_number: dict[str, dict] = {}
+        self.by_name: dict[str, list[dict]] = {}
+        for member in db.query("SELECT id, name, id_number, sub_unit_id, status FROM members "
+                               "WHERE voided_at IS NULL ORDER BY id"):
+            if member["id_number"]:
+                self.by_id_number[member["id_number"]] = member
+            self.by_name.setdefault(member["name"], []).append(member)
+
+    def path_of(self, member: dict) -> str:
+        return self.paths.get(member["sub_unit_id"], "")
+
+    def find(self, name: str, id_raw, unit_text: str, add) -> dict | None:
+        """The member a row means, or None after reporting why through ``add(field, message)``
+        (fields "id_number", "name" and "sub_unit"; a different sub-unit of a unique name is
+        a warning, ``add(field, message, "warning")``)."""
+        if id_raw is not None:
+            checked = normalize_member({"id_number": id_raw})
+            if checked.errors:
+                add("id_number", checked.errors[0].message)
+                return None
+            number = checked.values["id_number"]
+            member = self.by_id_number.get(number)
+            if member is None:
+                add("id_number", f"没有身份证号为 {number} 的会员，请先在会员名册中录入")
+                return None
+            if name and member["name"] != name:
+                add("name", f"身份证号 {number} 是会员“{member['name']}”的，与姓名“{name}”不一致，请核对")
+                return None
+            return member
+        namesakes = self.by_name.get(name, [])
+        if not namesakes:
+            add("name", f"会员名册中没有名为“{name}”的会员（已作废的会员不能导入{self.record}）")
+            return None
+        wanted = split_path(unit_text)
+        in_unit = [m for m in namesakes if wanted and unit_within(split_path(self.path_of(m)), wanted)]
+        if len(in_unit) == 1:
+            return in_unit[0]
+        if len(namesakes) == 1 and not in_unit:
+            member = namesakes[0]
+            if wanted:
+                add("sub_unit", f"会员“{name}”在名册中的部门是“{self.path_of(member) or '未分配'}”，"
+                                f"与“{unit_text}”不同，已按姓名对应", "warning")
+            return member
+        candidates = in_unit or namesakes
+        where = f"在“{unit_text}”" if in_unit else ""
+        add("name", f"{where}有{len(candidates)}名会员叫{name}，请补充身份证号或部门")
+        return None
+
+
+def unit_within(path: list[str], wanted: list[str]) -> bool:
+    """Whether ``wanted`` ("一车间", "一车间/甲班", "甲班") names the sub-unit ``path`` or one above it."""
+    size = len(wanted)
+    return any(path[start:start + size] == wanted for start in range(len(path) - size + 1))
 
 
 # --- command line ------------------------------------------------------------------------------------

@@ -35,20 +35,21 @@ from gonghui_desk.importing.common import (
     ImportBlocked,
     ImportPlanBase,
     ImportSource,
+    MemberMatcher,
     RowProblem,
     check_mapping,
     data_rows,
+    person_name,
     print_problems,
     print_source,
     read_source,
     run_import_command,
+    signed_flag,
 )
 from gonghui_desk.importing.headers import build_synonyms
 from gonghui_desk.importing.spreadsheet import cell_text
 from gonghui_desk.jobs import IsCancelled, Progress, check_cancel, no_progress
-from gonghui_desk.members import normalize_member
 from gonghui_desk.money import MoneyParseError, parse_money
-from gonghui_desk.union import split_path, sub_unit_paths
 
 IMPORT_REASON = "导入历史台账"
 
@@ -104,10 +105,6 @@ RELATION_ALIASES = {
     **dict.fromkeys(("岳父", "岳母", "公公", "婆婆", "岳父母", "公婆"), "配偶父母"),
     **dict.fromkeys(("亲属", "其他", "兄弟姐妹", "兄弟", "姐妹", "祖父母", "外祖父母", "孙子女"), "其他亲属"),
 }
-SIGNED_TEXTS = {
-    **dict.fromkeys(("是", "已签", "已签收", "签收", "已领", "已领取", "√", "✓", "1", "y", "yes", "true"), True),
-    **dict.fromkeys(("否", "未签", "未签收", "未领", "未领取", "×", "0", "n", "no", "false"), False),
-}
 FUND_SOURCE_ALIASES = {
     **dict.fromkeys(("工会经费", "本级经费", "本级工会", "工会"), "本级工会经费"),
     **dict.fromkeys(("上级补助", "上级工会", "上级拨款", "上级帮扶资金", "上级工会拨款"), "上级工会补助"),
@@ -116,7 +113,6 @@ FUND_SOURCE_ALIASES = {
 }
 # The label of each problem's field: the ledger's columns, the visit's own fields, and two more.
 PROBLEM_LABELS = {**VISIT_FIELD_LABELS, **VISIT_IMPORT_FIELDS, "duplicate": "重复记录", "rules": "慰问标准"}
-_CHINESE_NAME = re.compile(r"[\u4e00-\u9fff·•\s]+")
 _RECIPIENT_SEPARATORS = re.compile(r"[\s:：,，、()（）]+")
 
 
@@ -161,65 +157,7 @@ def plan_import(db: sqlite_utils.Database, source: ImportSource, mapping: dict[i
     return VisitImportPlan(source, mapping, rows, today)
 
 
-# --- matching members and occasions ------------------------------------------------------------------
-class _Members:
-    """Every live member, loaded once, found by ID number or by name and sub-unit."""
-
-    def __init__(self, db: sqlite_utils.Database):
-        self.paths = sub_unit_paths(db)
-        self.by_id_number: dict[str, dict] = {}
-        self.by_name: dict[str, list[dict]] = {}
-        for member in db.query("SELECT id, name, id_number, sub_unit_id FROM members WHERE voided_at IS NULL "
-                               "ORDER BY id"):
-            if member["id_number"]:
-                self.by_id_number[member["id_number"]] = member
-            self.by_name.setdefault(member["name"], []).append(member)
-
-    def path_of(self, member: dict) -> str:
-        return self.paths.get(member["sub_unit_id"], "")
-
-    def find(self, name: str, id_raw, unit_text: str, add) -> dict | None:
-        """The member a row means, or None after reporting why through ``add(field, message)``."""
-        if id_raw is not None:
-            checked = normalize_member({"id_number": id_raw})
-            if checked.errors:
-                add("id_number", checked.errors[0].message)
-                return None
-            number = checked.values["id_number"]
-            member = self.by_id_number.get(number)
-            if member is None:
-                add("id_number", f"没有身份证号为 {number} 的会员，请先在会员名册中录入")
-                return None
-            if name and member["name"] != name:
-                add("name", f"身份证号 {number} 是会员“{member['name']}”的，与姓名“{name}”不一致，请核对")
-                return None
-            return member
-        namesakes = self.by_name.get(name, [])
-        if not namesakes:
-            add("name", f"会员名册中没有名为“{name}”的会员（已作废的会员不能导入慰问记录）")
-            return None
-        wanted = split_path(unit_text)
-        in_unit = [m for m in namesakes if wanted and _within(split_path(self.path_of(m)), wanted)]
-        if len(in_unit) == 1:
-            return in_unit[0]
-        if len(namesakes) == 1 and not in_unit:
-            member = namesakes[0]
-            if wanted:
-                add("sub_unit", f"会员“{name}”在名册中的部门是“{self.path_of(member) or '未分配'}”，"
-                                f"与“{unit_text}”不同，已按姓名对应", "warning")
-            return member
-        candidates = in_unit or namesakes
-        where = f"在“{unit_text}”" if in_unit else ""
-        add("name", f"{where}有{len(candidates)}名会员叫{name}，请补充身份证号或部门")
-        return None
-
-
-def _within(path: list[str], wanted: list[str]) -> bool:
-    """Whether ``wanted`` ("一车间", "一车间/甲班", "甲班") names the sub-unit ``path`` or one above it."""
-    size = len(wanted)
-    return any(path[start:start + size] == wanted for start in range(len(path) - size + 1))
-
-
+# --- matching occasions ------------------------------------------------------------------------------
 class _Occasions:
     def __init__(self, db: sqlite_utils.Database):
         self.by_name: dict[str, Occasion] = {o.name: o for o in list_occasions(db)}
@@ -263,17 +201,11 @@ def _recipient(raw: dict) -> tuple[str, str]:
     return relation, name
 
 
-def _person_name(value) -> str:
-    """A name as ledgers write it; the spaces that pad two-character Chinese names are dropped."""
-    text = cell_text(value)
-    return re.sub(r"\s+", "", text) if _CHINESE_NAME.fullmatch(text) else text
-
-
 # --- checking rows ---------------------------------------------------------------------------------------
 class _RowPlanner:
     def __init__(self, db: sqlite_utils.Database, today: dt.date):
         self.store = VisitStore(db, today=today)
-        self.members = _Members(db)
+        self.members = MemberMatcher(db, record="慰问记录")
         self.occasions = _Occasions(db)
         self.recorded = {tuple(key): visit_id for visit_id, *key in db.execute(
             "SELECT id, member_id, occasion_id, coalesce(visit_date, event_date), cash_fen + goods_value_fen "
@@ -286,7 +218,7 @@ class _RowPlanner:
         def add(key: str, message: str, severity: str = "error") -> None:
             problems.append(RowProblem(row_number, key, PROBLEM_LABELS[key], message, severity))
 
-        name = _person_name(raw.get("name"))
+        name = person_name(raw.get("name"))
         unit_text = cell_text(raw.get("sub_unit"))
         relation, recipient_name = _recipient(raw)
         id_raw = raw.get("id_number")
@@ -300,7 +232,7 @@ class _RowPlanner:
         elif occasion is None:
             add("occasion", self.occasions.unknown_message(occasion_text))
         money = {key: self._money(raw, key, add) for key in ("cash", "goods_value")}
-        signed = self._signed(raw, add)
+        signed = signed_flag(raw, add)
 
         visit_date = None if cell_text(raw.get("visit_date")) == PENDING_TEXT else raw.get("visit_date")
         visit = VisitInput(
@@ -342,14 +274,6 @@ class _RowPlanner:
         except MoneyParseError as exc:
             add(key, str(exc))
             return 0
-
-    @staticmethod
-    def _signed(raw: dict, add) -> bool:
-        text = cell_text(raw.get("signed")).lower()
-        if text in SIGNED_TEXTS or not text:
-            return SIGNED_TEXTS.get(text, False)
-        add("signed", f"“{cell_text(raw.get('signed'))}”应填“已签收”或“未签收”（也可填“是”“否”）")
-        return False
 
 
 def _fund_source(raw: dict) -> str:

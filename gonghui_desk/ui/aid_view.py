@@ -99,6 +99,7 @@ class AidView(LedgerPageMixin, QWidget):
         self.export_job = None
         self.print_job = None
         self.print_preview_dialog = None
+        self.import_wizard = None
         self._applying = False
         self.totals: AidTotals | None = None
         self._build()
@@ -183,6 +184,9 @@ class AidView(LedgerPageMixin, QWidget):
         self.sign_button = QPushButton("标记已签收")
         self.sign_button.setToolTip("把选中的已发放记录标记为受助人已签收（可按住 Ctrl 或 Shift 多选）")
         self.sign_button.clicked.connect(self.sign_selected)
+        self.import_button = QPushButton("导入…")
+        self.import_button.setToolTip("从 Excel 导入以前记的帮扶台账（按已发放登记）：先逐行检查，确认后才写入")
+        self.import_button.clicked.connect(self.start_import)
         self.export_button = QPushButton("导出Excel…")
         self.export_button.setToolTip("按当前筛选导出台账，末尾附合计")
         self.export_button.clicked.connect(self.start_export)
@@ -190,7 +194,7 @@ class AidView(LedgerPageMixin, QWidget):
         self.print_button.setToolTip("按当前筛选打印台账（A4 横向，可先预览）")
         self.print_button.clicked.connect(self.start_print)
         for button in (self.new_button, self.approve_button, self.pay_button, self.publicize_button,
-                       self.sign_button, self.export_button, self.print_button):
+                       self.sign_button, self.import_button, self.export_button, self.print_button):
             actions.addWidget(button)
         outer.addLayout(actions)
 
@@ -441,7 +445,17 @@ class AidView(LedgerPageMixin, QWidget):
         menu.addAction("导出当前台账…", self.start_export)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
-    # --- export and print --------------------------------------------------------------------
+    # --- import, export and print -----------------------------------------------------------
+    def start_import(self):
+        """导入…: the aid ledger import wizard (loaded on first use, with openpyxl behind it)."""
+        from gonghui_desk.ui.aid_import_wizard import AidImportWizard
+
+        wizard = AidImportWizard(self.context, parent=self, today=self._today)
+        wizard.setAttribute(Qt.WA_DeleteOnClose)
+        self.import_wizard = wizard
+        wizard.open()
+        return wizard
+
     def scope_text(self, f: AidFilter | None = None) -> str:
         f = f or self.model.aid_filter
         parts = []

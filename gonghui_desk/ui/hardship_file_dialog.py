@@ -5,7 +5,8 @@ new one. The values go through ``HardshipFileStore.normalize`` / ``normalize_fam
 user types: each problem is shown in red under its field (or on its family cell) and 保存 stays
 disabled while there is one. 家庭年总收入 and 家庭月人均收入 are computed live from the incomes
 and 家庭人口, never typed. A member who is not 在册 needs a reason (the amber box), as in the
-visit form. The life cycle (批准建档, 年度复核, 脱困/注销, 重新建档, 作废) is driven from here.
+visit form. The life cycle (批准建档, 年度复核, 脱困/注销, 重新建档, 作废) is driven from here, and
+打印档案表… prints the saved file as the paper 困难职工档案表 (numbers masked unless asked for).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import datetime as dt
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
                                QPlainTextEdit, QPushButton, QScrollArea, QStyledItemDelegate, QTableView,
                                QVBoxLayout, QWidget)
 
@@ -25,9 +26,11 @@ from gonghui_desk.dates import DateParseError, parse_date
 from gonghui_desk.errors import UserError, ValidationError
 from gonghui_desk.hardship.files import (FAMILY_CHOICES, FILE_CHOICES, FILE_FIELD_LABELS, MARITAL_STATUSES, FileInput,
                                          HardshipFileStore, household_annual_income, income_per_person)
+from gonghui_desk.idcard import mask_account
 from gonghui_desk.members import Problem
 from gonghui_desk.money import MoneyParseError, parse_money, yuan_text
 from gonghui_desk.ui.dialogs import FieldFormMixin, ERROR_COLOUR, ReasonDialog, UnsavedChangesMixin
+from gonghui_desk.ui.exports import ExportOptionsDialog
 from gonghui_desk.ui.hardship_model import FAMILY_KEYS, FamilyTableModel
 from gonghui_desk.ui.visit_dialog import (DATE_PLACEHOLDER, HINT_COLOUR, RULE_BOX_STYLE, VOID_BANNER_STYLE,
                                           WARNING_COLOUR, MemberPicker)
@@ -36,11 +39,6 @@ from gonghui_desk.ui.workers import show_error
 COMBO_LABELS = {"category": "困难类别 *", "level": "建档标准", "main_cause": "主要致困原因 *",
                 "secondary_cause": "次要致困原因", "health": "健康状况", "disability": "残疾类别",
                 "housing_type": "住房类型", "medical_insurance": "医保状况"}
-
-
-def mask_account(account: str) -> str:
-    """6222 **** **** 1234: only the last four digits."""
-    return "" if not account else ("**** " * max((len(account) - 4 + 3) // 4, 1)) + account[-4:]
 
 
 class ChoiceDelegate(QStyledItemDelegate):
@@ -84,6 +82,21 @@ class CloseFileDialog(ReasonDialog):
             raise UserError("；".join(p.message for p in exc.problems)) from None
 
 
+class PrintFileOptionsDialog(ExportOptionsDialog):
+    """Before the 困难职工档案表 is previewed: whether its numbers are masked (the default), and 制表人."""
+
+    def __init__(self, member_name: str, prepared_by: str = "", parent: QWidget | None = None):
+        super().__init__("打印困难职工档案表", f"打印{member_name}家庭的困难职工档案表（A4纵向），先显示打印预览。",
+                         "隐去身份证号、银行卡号和联系电话的部分数字", masked_default=True,
+                         mask_hint="完整号码仅在确需时打印（例如报送银行发放帮扶资金），打印件请妥善保管。",
+                         prepared_by=prepared_by, parent=parent, width=460)
+        self.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok).setText("打印预览…")
+
+    @property
+    def show_full_numbers(self) -> bool:
+        return not self.masked
+
+
 class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
     """Open a new file or edit one, with its family, reviews and life cycle."""
 
@@ -109,6 +122,8 @@ class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         self._loading = True
         self._validating = False
         self.close_dialog = self.void_dialog = None
+        self.print_box = self.print_options_dialog = self.print_preview_dialog = None
+        self._prepared_by = ""
         self._build()
         self._load(member_id)
         self._loading = False
@@ -349,6 +364,10 @@ class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         self.void_button = QPushButton("作废…")
         self.void_button.setToolTip("录错或重复建立的档案可以作废（不会删除）")
         self.void_button.clicked.connect(self.void_file)
+        self.print_button = QPushButton("打印档案表…")
+        self.print_button.clicked.connect(self.start_print)
+        life.addWidget(self.print_button)
+        life.addSpacing(12)
         for button in (self.approve_button, self.out_button, self.cancel_button, self.reopen_button,
                        self.void_button):
             life.addWidget(button)
@@ -451,6 +470,9 @@ class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         self.cancel_button.setVisible(live and self.status in ("申请中", "在档"))
         self.reopen_button.setVisible(live and self.status in ("脱困", "注销"))
         self.void_button.setVisible(live)
+        self.print_button.setEnabled(live)
+        self.print_button.setToolTip("按纸质困难职工档案表的格式打印（A4），先显示打印预览" if live else
+                                     "作废的档案不能打印" if self.is_voided else "保存档案后才能打印档案表")
         for widget in (self.add_review_button, self.review_date_edit, self.review_result_combo, self.reviewer_edit,
                        self.review_notes_edit):
             widget.setEnabled(live and self.status == "在档")
@@ -731,6 +753,42 @@ class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         dialog.open()
         return dialog
 
+    def start_print(self) -> QDialog | None:
+        """打印档案表: the options (full numbers or not), then the print preview. Unsaved edits
+        must be saved first: the form prints what is saved."""
+        if self.is_new or self.is_voided:
+            return None
+        if self.is_dirty():
+            box = QMessageBox(QMessageBox.Information, "打印档案表",
+                              "档案有尚未保存的修改。档案表打印的是已保存的内容，请先保存，再打印档案表。",
+                              QMessageBox.Ok, self)
+            box.setAttribute(Qt.WA_DeleteOnClose)
+            self.print_box = box
+            box.open()
+            return box
+        dialog = PrintFileOptionsDialog(self.file["member_name"], self._prepared_by, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.show_print_preview(show_full_numbers=dialog.show_full_numbers,
+                                                                prepared_by=dialog.prepared_by))
+        self.print_options_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_print_preview(self, *, show_full_numbers: bool = False, prepared_by: str = ""):
+        """The print preview of this file's 困难职工档案表 (ui.printing.print_preview)."""
+        from gonghui_desk.hardship.file_form import file_form
+        from gonghui_desk.ui import printing
+
+        self._prepared_by = prepared_by
+        try:
+            form = file_form(self.context.db, self.file_id, show_full_numbers=show_full_numbers,
+                             prepared_by=prepared_by, today=self.today)
+            self.print_preview_dialog = printing.print_preview(self, form)
+        except Exception as exc:  # a user error, or a printer driver's fault: the form stays open
+            show_error(self, "打印档案表", exc)
+            return None
+        return self.print_preview_dialog
+
     def _voided(self) -> None:
         self._changed_elsewhere("已作废一份困难职工档案")
         self.done(QDialog.Accepted)
@@ -747,4 +805,4 @@ def open_file_dialog(parent: QWidget, context, file_id: int | None = None, **kwa
     return dialog
 
 
-__all__ = ["HardshipFileDialog", "CloseFileDialog", "open_file_dialog", "mask_account"]
+__all__ = ["HardshipFileDialog", "CloseFileDialog", "PrintFileOptionsDialog", "open_file_dialog", "mask_account"]

@@ -6,12 +6,18 @@ table (:class:`gonghui_desk.ui.hardship_model.HardshipFileTableModel`); overdue 
 reviews due within 30 days amber. The counts line says how many households and persons are on
 file and how many reviews are overdue. Double-clicking a row opens the file.
 
+导出Excel… and 打印… put out the 困难职工档案名册 of exactly the files listed, in the order shown
+(:mod:`gonghui_desk.exporting.hardship_register`), on a worker thread with progress and 取消; ID
+and phone numbers are masked unless the officer unticks it. 导入… opens the import wizard of
+hardship files (:mod:`gonghui_desk.ui.hardship_import_wizard`).
+
 The second tab hosts ``gonghui_desk.ui.aid_view.AidView`` when that module exists.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
@@ -19,11 +25,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 
 from gonghui_desk import value_lists
 from gonghui_desk.hardship.register import FileFilter, file_counts, file_ids
+from gonghui_desk.ui.exports import ExportOptionsDialog, ask_save_path, run_export
 from gonghui_desk.ui.hardship_file_dialog import open_file_dialog
 from gonghui_desk.ui.hardship_model import HardshipFileTableModel
 from gonghui_desk.ui.member_card import SubUnitComboBox
 from gonghui_desk.ui.members_view import MemberTableView
 from gonghui_desk.ui.placeholder_view import PlaceholderView
+from gonghui_desk.ui.workers import run_job, show_error, with_worker_db
 from gonghui_desk.union import descendant_ids, sub_units
 
 ALL = "全部"
@@ -33,6 +41,23 @@ COLUMN_WIDTHS = {"member": 70, "sub_unit": 120, "category": 80, "level": 64, "ma
 
 AID_SUMMARY = "生活救助、医疗救助、金秋助学、节日送温暖等帮扶的申请、审核、发放和公示。"
 AID_FEATURES = ("按户、人、人次分别统计", "帮扶台账导出和打印")
+COMPACT_BUTTON_PADDING = 20  # px beside a button's text when the window is too narrow for the style's width
+
+
+def default_register_name(today: dt.date | None = None) -> str:
+    return f"困难职工档案名册-{(today or dt.date.today()):%Y%m%d}.xlsx"
+
+
+class ExportRegisterDialog(ExportOptionsDialog):
+    """Options of a register export: how many files, whether to mask ID and phone numbers, 制表人."""
+
+    def __init__(self, count: int, scope: str, prepared_by: str = "", parent=None):
+        super().__init__("导出困难职工档案名册",
+                         f"将导出当前列出的 <b>{count}</b> 户困难职工档案（{scope}），保存为 Excel 文件，"
+                         "末尾附合计（户数、人数，按困难类别和致困原因，复核逾期户数）。",
+                         "身份证号、联系电话只显示前后几位（用于公示或发给外单位）", masked_default=True,
+                         mask_hint="取消勾选则导出完整号码，请妥善保管导出的文件。", prepared_by=prepared_by,
+                         parent=parent, width=500)
 
 
 class FilesView(QWidget):
@@ -43,6 +68,12 @@ class FilesView(QWidget):
         self.context = context
         self._today = today
         self.file_dialog = None
+        self.import_wizard = None
+        self.export_dialog = None
+        self.export_job = None
+        self.print_job = None
+        self.print_preview_dialog = None
+        self._prepared_by = ""
         self._applying = False
         self._build()
         self._reload_choices()
@@ -94,13 +125,14 @@ class FilesView(QWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("搜索户主：姓名、拼音或首字母")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(160)
+        self.search_edit.setMinimumWidth(120)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.apply_filters)
         self.search_edit.textChanged.connect(self.search_timer.start)
-        actions.addWidget(self.search_edit)
+        self.search_edit.setMaximumWidth(240)
+        actions.addWidget(self.search_edit, 1)  # grows to 240 px before the gap to the buttons does
         self.due_check = QCheckBox("只看复核到期/逾期")
         self.due_check.setToolTip("在档、年度复核已逾期或30天内到期的档案")
         self.due_check.toggled.connect(self.apply_filters)
@@ -113,8 +145,21 @@ class FilesView(QWidget):
         self.new_button.clicked.connect(self.new_file)
         self.open_button = QPushButton("打开")
         self.open_button.clicked.connect(self.open_current)
-        actions.addWidget(self.new_button)
-        actions.addWidget(self.open_button)
+        self.import_button = QPushButton("导入…")
+        self.import_button.setToolTip("从 Excel 表格（困难职工花名册或档案表）批量导入困难职工档案")
+        self.import_button.clicked.connect(self.start_import)
+        self.export_button = QPushButton("导出Excel…")
+        self.export_button.setToolTip("按当前筛选导出困难职工档案名册，末尾附合计")
+        self.export_button.clicked.connect(self.start_export)
+        self.print_button = QPushButton("打印…")
+        self.print_button.setToolTip("按当前筛选打印困难职工档案名册（A4 横向，可先预览；身份证号、电话隐去中间部分）")
+        self.print_button.clicked.connect(self.start_print)
+        for button in (self.new_button, self.open_button, self.import_button, self.export_button, self.print_button):
+            actions.addWidget(button)
+        for button in (self.clear_button, self.new_button, self.open_button, self.import_button, self.export_button,
+                       self.print_button):
+            # as wide as the style likes when there is room, no wider than the text when the window is narrow
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + COMPACT_BUTTON_PADDING)
         outer.addLayout(actions)
 
         self.table = MemberTableView()
@@ -207,6 +252,8 @@ class FilesView(QWidget):
         late = sum(1 for row in self.model.fetch_rows(overdue).values() if row["review_overdue"]) if overdue else 0
         self.counts_label.setText(f"在档 {counts.on_file} 户 {counts.on_file_persons} 人，复核逾期 {late} 户"
                                   f"；当前列出 {shown} 户")
+        for button in (self.export_button, self.print_button):
+            button.setEnabled(shown > 0)
 
     # --- actions -------------------------------------------------------------------------
     def current_file_id(self) -> int | None:
@@ -227,6 +274,96 @@ class FilesView(QWidget):
     def new_file(self):
         self.file_dialog = open_file_dialog(self, self.context, None, today=self._today)
         return self.file_dialog
+
+    def start_import(self):
+        """Open the import wizard of hardship files (non-blocking)."""
+        from gonghui_desk.ui.hardship_import_wizard import HardshipImportWizard
+
+        wizard = HardshipImportWizard(self.context, path=None, parent=self, today=self._today)
+        self.import_wizard = wizard
+        wizard.open()
+        return wizard
+
+    # --- export and print ----------------------------------------------------------------
+    def scope_text(self, f: FileFilter | None = None) -> str:
+        """The current filters in a few words, for the export dialog."""
+        f = f or self.model.file_filter
+        parts = [self.status_combo.currentText() if f.status is not None else "全部状态"]
+        for combo in (self.category_combo, self.cause_combo, self.level_combo):
+            if combo.currentData() is not None:
+                parts.append(combo.currentText())
+        if f.sub_unit_ids is not None:
+            parts.append(self.sub_unit_combo.current_path())
+        if f.search:
+            parts.append(f"搜索“{f.search}”")
+        if f.review_due:
+            parts.append("复核到期/逾期")
+        return "，".join(parts)
+
+    def start_export(self):
+        """Ask the options, then the file, then export the files listed on a worker."""
+        count = self.model.rowCount()
+        if count == 0:
+            return None
+        dialog = ExportRegisterDialog(count, self.scope_text(), self._prepared_by, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        chosen = (self.model.file_filter, *self.model.sort_key)
+        dialog.accepted.connect(lambda: self._choose_export_file(dialog, *chosen))
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _choose_export_file(self, dialog: ExportRegisterDialog, file_filter: FileFilter, order: str,
+                            descending: bool) -> None:
+        self._prepared_by = dialog.prepared_by
+        path = ask_save_path(self, "导出困难职工档案名册", Path.home() / default_register_name(self.today))
+        if path is not None:
+            self.export_to(path, file_filter, masked=dialog.masked, prepared_by=dialog.prepared_by, order=order,
+                           descending=descending)
+
+    def export_to(self, path: Path, file_filter: FileFilter | None = None, *, masked: bool = True,
+                  prepared_by: str = "", order: str | None = None, descending: bool | None = None):
+        from gonghui_desk.exporting.hardship_register import export_hardship_register
+
+        file_filter = file_filter or self.model.file_filter
+        shown_order, shown_descending = self.model.sort_key
+        order = order or shown_order
+        descending = shown_descending if descending is None else descending
+        today = self.today
+
+        def export(db, progress, is_cancelled):
+            return export_hardship_register(db, path, file_filter, mask_personal=masked, prepared_by=prepared_by,
+                                            today=today, progress=progress, is_cancelled=is_cancelled, order=order,
+                                            descending=descending)
+
+        self.export_job = run_export(self, self.context, "正在导出困难职工档案名册…", path, export,
+                                     "已导出 {} 户困难职工档案".format)
+        return self.export_job
+
+    def start_print(self):
+        """Build the A4 table of the files listed on a worker, then show the preview."""
+        from gonghui_desk.printing import hardship_register_print_table
+
+        if self.model.rowCount() == 0:
+            return None
+        file_filter, prepared_by, today = self.model.file_filter, self._prepared_by, self.today
+        order, descending = self.model.sort_key
+
+        def table(db, progress, is_cancelled):
+            return hardship_register_print_table(db, file_filter, prepared_by=prepared_by, today=today, order=order,
+                                                 descending=descending, progress=progress, is_cancelled=is_cancelled)
+
+        self.print_job = run_job(self, "正在准备打印…", with_worker_db(self.context, table),
+                                 on_done=self._show_print_preview)
+        return self.print_job
+
+    def _show_print_preview(self, table) -> None:
+        from gonghui_desk.ui import printing
+
+        try:
+            self.print_preview_dialog = printing.print_preview(self, table)
+        except Exception as exc:  # a printer driver's fault must not lose the page
+            show_error(self, "打印", exc)
 
 
 class HardshipView(QWidget):
@@ -281,4 +418,4 @@ class HardshipView(QWidget):
         return self.value_lists_dialog
 
 
-__all__ = ["HardshipView", "FilesView"]
+__all__ = ["ExportRegisterDialog", "FilesView", "HardshipView", "default_register_name"]

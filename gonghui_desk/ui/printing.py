@@ -1,4 +1,5 @@
-"""Printing a :class:`~gonghui_desk.printing.PrintTable`: print preview, and PDF files.
+"""Printing a :class:`~gonghui_desk.printing.PrintTable` or a :class:`~gonghui_desk.printing.PrintForm`:
+print preview, and PDF files.
 
 The table's HTML (:func:`gonghui_desk.printing.to_html`) is laid out by a QTextDocument in
 pages of the body's size, at 96 dpi, and painted page by page onto the printer, scaled to its
@@ -8,6 +9,10 @@ holds one table per page, each with its header row. Around each page's body this
 draws what QTextDocument does not: the union's name and the date at the top, and
 "第 N 页，共 M 页" at the bottom. PDF files get their text map corrected so that the Chinese
 in them can be searched and copied (:func:`fix_text_mapping`).
+
+A form (:func:`gonghui_desk.printing.form_to_html`) is laid out the same way; its blocks are
+kept whole: a block that would run over a page break and fits on a page starts the next page
+(:func:`form_page_breaks`), and only a block taller than a page is broken by QTextDocument.
 """
 
 from __future__ import annotations
@@ -25,8 +30,8 @@ from PySide6.QtWidgets import QWidget
 from gonghui_desk import APP_TITLE
 from gonghui_desk.errors import UserError
 from gonghui_desk.exporting.xlsx import check_folder
-from gonghui_desk.printing import (CELL_PADDING_PX, FONT_FAMILIES, LAYOUT_DPI, PrintTable, mm_to_px, row_paddings,
-                                   to_html)
+from gonghui_desk.printing import (CELL_PADDING_PX, FONT_FAMILIES, LAYOUT_DPI, FormParagraph, PrintForm, PrintTable,
+                                   form_texts, form_to_html, mm_to_px, row_paddings, to_html)
 
 PAGE_MARGINS_MM = QMarginsF(15, 12, 15, 12)  # left, top, right, bottom
 HEADER_MM = 9  # the union's name and the date, over a thin rule
@@ -40,9 +45,11 @@ _TO_UNICODE = re.compile(rb"/CIDInit /ProcSet findresource begin.*?endcmap", re.
 _CMAP_TARGETS = re.compile(rb"\[[^\]]*\]|<([0-9A-F]{4})> <\1> <[0-9A-F]{4}>")
 _HEX_CODE = re.compile(rb"<([0-9A-F]{4})>")
 
+Printable = PrintTable | PrintForm
 
-def page_layout(table: PrintTable) -> QPageLayout:
-    orientation = QPageLayout.Landscape if table.landscape else QPageLayout.Portrait
+
+def page_layout(doc: Printable) -> QPageLayout:
+    orientation = QPageLayout.Landscape if doc.landscape else QPageLayout.Portrait
     return QPageLayout(QPageSize(QPageSize.A4), orientation, PAGE_MARGINS_MM, QPageLayout.Millimeter)
 
 
@@ -108,17 +115,70 @@ def page_starts(table: PrintTable, width: float, body_height: float, device: QIm
     return starts
 
 
-def paint_table(device: QPagedPaintDevice, table: PrintTable) -> int:
-    """Paint ``table`` on a printer or PDF writer (its page layout already set); returns the page count."""
+def form_page_breaks(form: PrintForm, width: float, body_height: float, device: QImage) -> list[int]:
+    """The blocks (indexes into ``form.blocks``) that must begin a page so that no block that
+    fits on a page is broken; the last table is kept with what follows it (a closing note, the
+    footer line). The form is laid out in pages; the first block that runs over a page break
+    is moved to the next page, and the layout is done again, until none does."""
+    tables = [number for number, block in enumerate(form.blocks) if not isinstance(block, FormParagraph)]
+
+    def extents(document: QTextDocument) -> list[tuple[float, float]]:
+        """Each table's top and bottom (the end of the text for the last)."""
+        layout = document.documentLayout()
+        rects = [layout.frameBoundingRect(frame) for frame in document.rootFrame().childFrames()
+                 if isinstance(frame, QTextTable)]
+        ends = [rect.bottom() for rect in rects[:-1]] + [layout.blockBoundingRect(document.lastBlock()).bottom()]
+        return [(rect.top(), end) for rect, end in zip(rects, ends)]
+
+    heights = [bottom - top for top, bottom in extents(_document(form_to_html(form), width, device))]
+    breaks: list[int] = []
+    for _ in tables:
+        document = _document(form_to_html(form, page_breaks=breaks), width, device)
+        document.setPageSize(QSizeF(width, body_height))
+        for number, (top, bottom), height in zip(tables, extents(document), heights):
+            runs_over = int(top // body_height) != int((bottom - 1) // body_height)
+            if runs_over and number and number not in breaks and height <= body_height - PAGE_SLACK_PX:
+                breaks.append(number)
+                break
+        else:
+            break
+    return sorted(breaks)
+
+
+def _body_size(device: QPagedPaintDevice) -> tuple[float, float, float]:
+    """The page's width and height and the body's height, in layout pixels."""
     scale = device.resolution() / LAYOUT_DPI
     paint_rect = device.pageLayout().paintRectPixels(device.resolution())
     width, height = paint_rect.width() / scale, paint_rect.height() / scale
-    header, footer = mm_to_px(HEADER_MM), mm_to_px(FOOTER_MM)
-    body_height = height - header - footer
+    return width, height, height - mm_to_px(HEADER_MM) - mm_to_px(FOOTER_MM)
 
+
+def paint_table(device: QPagedPaintDevice, table: PrintTable) -> int:
+    """Paint ``table`` on a printer or PDF writer (its page layout already set); returns the page count."""
+    width, _, body_height = _body_size(device)
     layout_device = _layout_device()
     html = to_html(table, page_starts=page_starts(table, width, body_height, layout_device))
-    document = _document(html, width, layout_device)
+    return _paint_pages(device, table, _document(html, width, layout_device))
+
+
+def paint_form(device: QPagedPaintDevice, form: PrintForm) -> int:
+    """Paint ``form`` on a printer or PDF writer (its page layout already set); returns the page count."""
+    width, _, body_height = _body_size(device)
+    layout_device = _layout_device()
+    html = form_to_html(form, page_breaks=form_page_breaks(form, width, body_height, layout_device))
+    return _paint_pages(device, form, _document(html, width, layout_device))
+
+
+def paint(device: QPagedPaintDevice, doc: Printable) -> int:
+    """Paint a table or a form; returns the page count."""
+    return paint_form(device, doc) if isinstance(doc, PrintForm) else paint_table(device, doc)
+
+
+def _paint_pages(device: QPagedPaintDevice, doc: Printable, document: QTextDocument) -> int:
+    """Paint ``document`` in pages of the body's size, each in the page frame of ``doc``."""
+    scale = device.resolution() / LAYOUT_DPI
+    width, height, body_height = _body_size(device)
+    header = mm_to_px(HEADER_MM)
     document.setPageSize(QSizeF(width, body_height))
     pages = document.pageCount()
 
@@ -130,7 +190,7 @@ def paint_table(device: QPagedPaintDevice, table: PrintTable) -> int:
         for page in range(pages):
             if page:
                 device.newPage()
-            _draw_page_frame(painter, table, page + 1, pages, width, height)
+            _draw_page_frame(painter, doc, page + 1, pages, width, height)
             painter.save()
             painter.translate(0, header - page * body_height)
             document.drawContents(painter, QRectF(0, page * body_height, width, body_height))
@@ -140,23 +200,25 @@ def paint_table(device: QPagedPaintDevice, table: PrintTable) -> int:
     return pages
 
 
-def _draw_page_frame(painter: QPainter, table: PrintTable, page: int, pages: int, width: float,
+def _draw_page_frame(painter: QPainter, doc: Printable, page: int, pages: int, width: float,
                      height: float) -> None:
     header, footer = mm_to_px(HEADER_MM), mm_to_px(FOOTER_MM)
     painter.setFont(_font(HEADER_FONT_PT / 72 * LAYOUT_DPI))
     painter.setPen(QPen(Qt.black, 0.75))
     text_box = QRectF(0, 0, width, header - 6)
-    painter.drawText(text_box, Qt.AlignLeft | Qt.AlignBottom, table.union_name)
-    painter.drawText(text_box, Qt.AlignRight | Qt.AlignBottom, table.date_text)
+    painter.drawText(text_box, Qt.AlignLeft | Qt.AlignBottom, doc.union_name)
+    painter.drawText(text_box, Qt.AlignRight | Qt.AlignBottom, doc.date_text)
     painter.drawLine(0, int(header - 3), int(width), int(header - 3))
     painter.drawText(QRectF(0, height - footer, width, footer), Qt.AlignHCenter | Qt.AlignBottom,
                      f"第 {page} 页，共 {pages} 页")
 
 
 # --- searchable PDF text ------------------------------------------------------------------------------
-def _page_texts(table: PrintTable, pages: int) -> str:
+def _page_texts(table: Printable, pages: int) -> str:
     """Every text drawn on the pages."""
     frames = [f"第 {page} 页，共 {pages} 页" for page in range(1, pages + 1)]
+    if isinstance(table, PrintForm):
+        return "".join([*form_texts(table), *frames])
     cells = (cell for row in table.rows for cell in row)
     return "".join([table.title, table.union_name, table.date_text, table.footer_line, *table.subtitle_lines,
                     *table.total_lines, *(c.label for c in table.columns), *cells, *frames])
@@ -198,9 +260,9 @@ def fix_text_mapping(pdf: bytes, equivalents: dict[bytes, bytes]) -> bytes:
 
 # --- preview and PDF ---------------------------------------------------------------------------------
 class TablePrintPreview(QPrintPreviewDialog):
-    """The print preview of one table, on A4 in the table's orientation."""
+    """The print preview of one table or form, on A4 in its orientation (``table`` is either)."""
 
-    def __init__(self, table: PrintTable, parent: QWidget | None = None):
+    def __init__(self, table: Printable, parent: QWidget | None = None):
         self.printer = QPrinter(QPrinter.HighResolution)
         self.printer.setPageLayout(page_layout(table))
         self.printer.setDocName(table.title)
@@ -211,19 +273,24 @@ class TablePrintPreview(QPrintPreviewDialog):
         self.paintRequested.connect(self._paint)
 
     def _paint(self, printer: QPrinter) -> None:
-        paint_table(printer, self.table)
+        paint(printer, self.table)
 
 
-def print_preview(parent: QWidget | None, table: PrintTable) -> TablePrintPreview:
-    """Open the print preview of ``table`` (window-modal; printing goes from its 打印 button)."""
+PrintPreview = TablePrintPreview
+
+
+def print_preview(parent: QWidget | None, table: Printable) -> TablePrintPreview:
+    """Open the print preview of ``table``, a :class:`PrintTable` or a :class:`PrintForm`
+    (window-modal; printing goes from its 打印 button)."""
     dialog = TablePrintPreview(table, parent)
     dialog.open()
     return dialog
 
 
-def print_to_pdf(table: PrintTable, path: str | Path) -> int:
-    """Write ``table`` as a PDF file at ``path``; returns the number of pages. The file appears
-    only when it is complete; its text can be searched and copied."""
+def print_to_pdf(table: Printable, path: str | Path) -> int:
+    """Write ``table`` (a :class:`PrintTable` or a :class:`PrintForm`) as a PDF file at ``path``;
+    returns the number of pages. The file appears only when it is complete; its text can be
+    searched and copied."""
     path = Path(path)
     check_folder(path)
     partial = path.with_name(path.name + ".part")
@@ -233,7 +300,7 @@ def print_to_pdf(table: PrintTable, path: str | Path) -> int:
     writer.setCreator(APP_TITLE)
     try:
         try:
-            pages = paint_table(writer, table)
+            pages = paint(writer, table)
         finally:
             del writer  # closes the file
         partial.write_bytes(fix_text_mapping(partial.read_bytes(), radical_equivalents(_page_texts(table, pages))))
