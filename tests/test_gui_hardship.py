@@ -4,6 +4,7 @@ family IDs, life cycle) and the value lists dialog."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from gonghui_desk import value_lists
@@ -146,8 +147,15 @@ def test_bank_account_is_masked_unless_asked(context, qtbot):
     dialog.show()
     assert dialog.account_masked.isVisible() and not dialog.account_edit.isVisible()
     assert dialog.account_masked.text().endswith("3445") and "2020" not in dialog.account_masked.text()
+    assert dialog.family_model.rowCount() == 0  # 李四 lists nobody yet
+    dialog.add_family_row()
+    model = dialog.family_model
+    model.setData(model.index(0, 2), VALID_IDS["woman_1990"])
+    assert model.index(0, 2).data() == VALID_IDS["woman_1990"][:6] + "********" + VALID_IDS["woman_1990"][-4:]
+    assert model.index(0, 2).data(Qt.EditRole) == VALID_IDS["woman_1990"]  # what the editor gets
     dialog.show_account_check.setChecked(True)
     assert dialog.account_edit.isVisible()
+    assert model.index(0, 2).data() == VALID_IDS["woman_1990"]
     assert mask_account("") == ""
 
 

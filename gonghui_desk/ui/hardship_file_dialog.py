@@ -271,7 +271,8 @@ class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         self.account_masked = QLineEdit()
         self.account_masked.setReadOnly(True)
         self.account_masked.setStyleSheet("QLineEdit { background: #f3f4f6; }")
-        self.show_account_check = QCheckBox("显示完整账号")
+        self.show_account_check = QCheckBox("显示完整号码")
+        self.show_account_check.setToolTip("显示完整的银行卡号和家庭成员身份证号（平时只显示前后几位）")
         self.show_account_check.toggled.connect(self._show_account)
         row.addWidget(self.account_edit, 1)
         row.addWidget(self.account_masked, 1)
@@ -481,11 +482,12 @@ class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
 
     # --- reacting ------------------------------------------------------------------------
     def _show_account(self, shown: bool) -> None:
+        self.family_model.set_mask_ids(not shown)
         self.account_edit.setVisible(shown)
         self.account_masked.setVisible(not shown)
         text = self.account_edit.text().strip()
         self.account_masked.setText(mask_account(text))
-        self.account_masked.setPlaceholderText("（未填，勾选“显示完整账号”后填写）")
+        self.account_masked.setPlaceholderText("（未填，勾选“显示完整号码”后填写）")
 
     def _member_changed(self, member_id) -> None:
         if not self._loading:

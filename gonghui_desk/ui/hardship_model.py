@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from gonghui_desk.hardship.files import FAMILY_FIELD_LABELS, FamilyMemberInput
 from gonghui_desk.hardship.register import FILE_SORTS, FileFilter, file_ids, file_rows
+from gonghui_desk.idcard import mask_id_number
 from gonghui_desk.money import MoneyParseError, parse_money, yuan_text
 from gonghui_desk.ui.paged_model import CENTER, LEFT, RIGHT, PagedIdTableModel
 
@@ -114,6 +115,13 @@ class FamilyTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[dict] = []
         self.errors: dict[tuple[int, str], str] = {}
+        self.mask_ids = False  # show ID numbers as 110101********1234 (the editor still gets the full number)
+
+    def set_mask_ids(self, masked: bool) -> None:
+        self.mask_ids = masked
+        if self._rows:
+            column = FAMILY_KEYS.index("id_number")
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column), [Qt.DisplayRole])
 
     def load(self, family: list[FamilyMemberInput]) -> None:
         self.beginResetModel()
@@ -179,7 +187,11 @@ class FamilyTableModel(QAbstractTableModel):
             return None
         key = FAMILY_KEYS[index.column()]
         if role in (Qt.DisplayRole, Qt.EditRole):
-            return self._rows[index.row()][key]
+            value = self._rows[index.row()][key]
+            if role == Qt.DisplayRole and key == "id_number" and self.mask_ids and not self.errors.get(
+                    (index.row(), key)):
+                return mask_id_number(value) or value
+            return value
         error = self.errors.get((index.row(), key))
         if role == Qt.BackgroundRole and error:
             return _ERROR_BACKGROUND
