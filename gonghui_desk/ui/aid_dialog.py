@@ -28,9 +28,10 @@ from gonghui_desk.hardship.aid import AID_FIELD_LABELS, STUDENT_AID, AidInput, A
 from gonghui_desk.hardship.files import HardshipFileStore
 from gonghui_desk.members import Problem
 from gonghui_desk.money import MoneyParseError, parse_money, yuan_text
-from gonghui_desk.ui.dialogs import FieldFormMixin, ERROR_COLOUR, ReasonDialog, UnsavedChangesMixin
-from gonghui_desk.ui.visit_dialog import (DATE_PLACEHOLDER, HINT_COLOUR, RULE_BOX_STYLE, VOID_BANNER_STYLE,
-                                          WARNING_COLOUR, MemberPicker)
+from gonghui_desk.ui.dialogs import (DONE_BANNER_STYLE, ERROR_COLOUR, Banner, FieldFormMixin, ReasonDialog,
+                                     UnsavedChangesMixin, dialog_title)
+from gonghui_desk.ui.visit_dialog import (DATE_PLACEHOLDER, HINT_COLOUR, RULE_BOX_STYLE, WARNING_COLOUR,
+                                          MemberPicker)
 from gonghui_desk.ui.workers import show_error
 
 _last_person: dict[str, str] = {}  # the 审核人/发放人 typed last, offered again in this session
@@ -269,16 +270,9 @@ class AidDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         self.setSizeGripEnabled(True)
         outer = QVBoxLayout(self)
         outer.setSpacing(8)
-        self.title_label = QLabel(self.windowTitle())
-        self.title_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.title_label = dialog_title(self.windowTitle())
         outer.addWidget(self.title_label)
-        self.banner = QFrame()
-        self.banner.setStyleSheet(VOID_BANNER_STYLE)
-        banner = QHBoxLayout(self.banner)
-        self.banner_label = QLabel()
-        self.banner_label.setWordWrap(True)
-        banner.addWidget(self.banner_label, 1)
-        self.banner.hide()
+        self.banner = Banner()
         outer.addWidget(self.banner)
 
         who = QGroupBox("受助家庭")
@@ -431,13 +425,10 @@ class AidDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         self.setWindowTitle(f"帮扶记录 - {name}")
         if self.is_voided or self.is_paid:
             if self.is_voided:
-                self.banner_label.setText(f"此记录已于 {(p['voided_at'] or '').replace('T', ' ')[:16]} 作废，"
-                                          f"原因：{p['void_reason'] or ''}。作废的记录不计入台账和统计，也不能修改。")
+                self.banner.show_text(f"此记录已于 {(p['voided_at'] or '').replace('T', ' ')[:16]} 作废，"
+                                      f"原因：{p['void_reason'] or ''}。作废的记录不计入台账和统计，也不能修改。")
             else:
-                self.banner_label.setText("此记录已发放，不能再修改；如有错误，请作废后重新登记。")
-                self.banner.setStyleSheet("QFrame { background: #eef5ee; border: 1px solid #b7d7b9; "
-                                          "border-radius: 4px; } QLabel { border: none; color: #2e5e31; }")
-            self.banner.show()
+                self.banner.show_text("此记录已发放，不能再修改；如有错误，请作废后重新登记。", style=DONE_BANNER_STYLE)
             for widget in (self.member_picker, self.type_combo, self.source_combo, self.cash_edit, self.goods_edit,
                            self.goods_value_edit, self.applied_on_edit, self.applied_by_edit, self.notes_edit,
                            self.student_combo, self.school_edit, self.year_edit, self.years_edit, self.reason_edit):

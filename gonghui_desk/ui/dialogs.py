@@ -5,12 +5,44 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
-                               QLineEdit, QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QGridLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
 
 from gonghui_desk.errors import UserError
 
 ERROR_COLOUR = "#c0392b"
+VOID_BANNER_STYLE = ("QFrame { background: #fdecea; border: 1px solid #f5c6c2; border-radius: 4px; }"
+                     "QLabel { border: none; color: #8a1f11; }")
+DONE_BANNER_STYLE = ("QFrame { background: #eef5ee; border: 1px solid #b7d7b9; border-radius: 4px; }"
+                     "QLabel { border: none; color: #1e5e24; }")
+
+
+def dialog_title(text: str) -> QLabel:
+    """The large bold title at the top of a record dialog."""
+    label = QLabel(text)
+    label.setObjectName("dialogTitle")
+    label.setStyleSheet("font-size: 14pt; font-weight: bold;")
+    return label
+
+
+class Banner(QFrame):
+    """The strip under a record dialog's title saying why the record cannot be edited (voided, paid,
+    closed…); hidden until :meth:`show_text`. Buttons may be added to its ``layout()``."""
+
+    def __init__(self, parent=None, *, style: str = VOID_BANNER_STYLE):
+        super().__init__(parent)
+        self.setStyleSheet(style)
+        layout = QHBoxLayout(self)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label, 1)
+        self.hide()
+
+    def show_text(self, text: str, *, style: str | None = None) -> None:
+        if style is not None:
+            self.setStyleSheet(style)
+        self.label.setText(text)
+        self.show()
 
 
 class ReasonDialog(QDialog):

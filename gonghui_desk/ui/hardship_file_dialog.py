@@ -29,11 +29,12 @@ from gonghui_desk.hardship.files import (FAMILY_CHOICES, FILE_CHOICES, FILE_FIEL
 from gonghui_desk.idcard import mask_account
 from gonghui_desk.members import Problem
 from gonghui_desk.money import MoneyParseError, parse_money, yuan_text
-from gonghui_desk.ui.dialogs import FieldFormMixin, ERROR_COLOUR, ReasonDialog, UnsavedChangesMixin
+from gonghui_desk.ui.dialogs import (ERROR_COLOUR, Banner, FieldFormMixin, ReasonDialog, UnsavedChangesMixin,
+                                     dialog_title)
 from gonghui_desk.ui.exports import ExportOptionsDialog
 from gonghui_desk.ui.hardship_model import FAMILY_KEYS, FamilyTableModel
-from gonghui_desk.ui.visit_dialog import (DATE_PLACEHOLDER, HINT_COLOUR, RULE_BOX_STYLE, VOID_BANNER_STYLE,
-                                          WARNING_COLOUR, MemberPicker)
+from gonghui_desk.ui.visit_dialog import (DATE_PLACEHOLDER, HINT_COLOUR, RULE_BOX_STYLE, WARNING_COLOUR,
+                                          MemberPicker)
 from gonghui_desk.ui.workers import show_error
 
 COMBO_LABELS = {"category": "困难类别 *", "level": "建档标准", "main_cause": "主要致困原因 *",
@@ -149,21 +150,13 @@ class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         outer = QVBoxLayout(self)
         outer.setSpacing(6)
         top = QHBoxLayout()
-        self.title_label = QLabel(self.windowTitle())
-        self.title_label.setObjectName("dialogTitle")
-        self.title_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.title_label = dialog_title(self.windowTitle())
         top.addWidget(self.title_label)
         self.status_label = QLabel()
         self.status_label.setStyleSheet("color: #555;")
         top.addWidget(self.status_label, 1)
         outer.addLayout(top)
-        self.banner = QFrame()
-        self.banner.setStyleSheet(VOID_BANNER_STYLE)
-        banner = QHBoxLayout(self.banner)
-        self.banner_label = QLabel()
-        self.banner_label.setWordWrap(True)
-        banner.addWidget(self.banner_label)
-        self.banner.hide()
+        self.banner = Banner()
         outer.addWidget(self.banner)
 
         body = QWidget()
@@ -443,11 +436,12 @@ class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
             self.status_label.setText(f"　{self.status}　建档 {f['opened_on']}" +
                                       (f"　上一期档案编号 {f['previous_file_id']}" if f.get("previous_file_id") else ""))
             if self.is_voided:
-                self.banner_label.setText(f"此档案已作废，原因：{f.get('void_reason') or ''}。作废的档案不能修改。")
+                self.banner.show_text(f"此档案已作废，原因：{f.get('void_reason') or ''}。作废的档案不能修改。")
             elif self.status in ("脱困", "注销"):
-                self.banner_label.setText(f"此档案已于 {f['closed_on']} {self.status}，原因：{f['close_reason']}。"
-                                          "如该家庭再次困难，请点“重新建档”开始新一期档案。")
-            self.banner.setVisible(self.is_voided or self.status in ("脱困", "注销"))
+                self.banner.show_text(f"此档案已于 {f['closed_on']} {self.status}，原因：{f['close_reason']}。"
+                                      "如该家庭再次困难，请点“重新建档”开始新一期档案。")
+            else:
+                self.banner.hide()
         self._update_buttons()
 
     def _load_reviews(self) -> None:

@@ -28,7 +28,8 @@ from gonghui_desk.ui.workers import show_error
 from gonghui_desk.union import sub_units
 
 WARNING_COLOUR = "#b9770e"
-from gonghui_desk.ui.dialogs import ERROR_COLOUR, ReasonDialog, UnsavedChangesMixin
+from gonghui_desk.ui.dialogs import ERROR_COLOUR, Banner, ReasonDialog, UnsavedChangesMixin
+
 HINT_COLOUR = "#6b6b6b"
 REASON_REQUIRED = ("转出", "退会", "去世")
 
@@ -330,17 +331,10 @@ class MemberCardDialog(UnsavedChangesMixin, QDialog):
         header.addWidget(self.subtitle_label, 1, Qt.AlignBottom)
         outer.addLayout(header)
 
-        self.void_banner = QFrame()
-        self.void_banner.setStyleSheet("QFrame { background: #fdecea; border: 1px solid #f5c6c2; border-radius: 4px; }"
-                                       "QLabel { border: none; color: #8a1f11; }")
-        banner_layout = QHBoxLayout(self.void_banner)
-        self.void_label = QLabel()
-        self.void_label.setWordWrap(True)
-        banner_layout.addWidget(self.void_label, 1)
+        self.void_banner = Banner()
         self.restore_button = QPushButton("恢复此记录")
         self.restore_button.clicked.connect(self.restore_member)
-        banner_layout.addWidget(self.restore_button)
-        self.void_banner.hide()
+        self.void_banner.layout().addWidget(self.restore_button)
         outer.addWidget(self.void_banner)
 
         body = QHBoxLayout()
@@ -538,9 +532,8 @@ class MemberCardDialog(UnsavedChangesMixin, QDialog):
 
     def _show_voided(self) -> None:
         m = self.member
-        self.void_label.setText(f"此记录已于 {(m['voided_at'] or '').replace('T', ' ')[:16]} 作废，原因：{m['void_reason']}。"
-                                "作废的记录不计入名册和统计，也不能修改。")
-        self.void_banner.show()
+        self.void_banner.show_text(f"此记录已于 {(m['voided_at'] or '').replace('T', ' ')[:16]} 作废，"
+                                   f"原因：{m['void_reason']}。作废的记录不计入名册和统计，也不能修改。")
         for editor in self.editors.values():
             editor.widget.setEnabled(False)
         self.save_button.hide()

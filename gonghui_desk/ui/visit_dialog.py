@@ -36,7 +36,8 @@ from gonghui_desk.ui.workers import show_error
 from gonghui_desk.union import sub_unit_paths
 
 WARNING_COLOUR = "#b9770e"
-from gonghui_desk.ui.dialogs import FieldFormMixin, ERROR_COLOUR, ReasonDialog, UnsavedChangesMixin
+from gonghui_desk.ui.dialogs import ERROR_COLOUR, Banner, FieldFormMixin, ReasonDialog, UnsavedChangesMixin, dialog_title
+
 HINT_COLOUR = "#6b6b6b"
 PICKER_LIMIT = 30
 SEARCH_DELAY_MS = 150
@@ -44,8 +45,6 @@ DATE_PLACEHOLDER = "如 2024-05-03 或 2024.5.3"
 NOT_ALLOWED_SUFFIX = "（不在允许范围）"
 RULE_BOX_STYLE = ("QFrame#ruleBox { background: #fff8e1; border: 1px solid #f0c36d; border-radius: 4px; }"
                   "QFrame#ruleBox QLabel { border: none; background: transparent; }")
-VOID_BANNER_STYLE = ("QFrame { background: #fdecea; border: 1px solid #f5c6c2; border-radius: 4px; }"
-                     "QLabel { border: none; color: #8a1f11; }")
 
 MEMBER_ID_ROLE = int(Qt.UserRole) + 1
 NAME_ROLE = int(Qt.UserRole) + 2
@@ -300,17 +299,9 @@ class VisitDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         self.setSizeGripEnabled(True)
         outer = QVBoxLayout(self)
         outer.setSpacing(8)
-        self.title_label = QLabel("登记慰问" if self.is_new else "慰问记录")
-        self.title_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.title_label = dialog_title(self.windowTitle())
         outer.addWidget(self.title_label)
-
-        self.void_banner = QFrame()
-        self.void_banner.setStyleSheet(VOID_BANNER_STYLE)
-        banner = QHBoxLayout(self.void_banner)
-        self.void_label = QLabel()
-        self.void_label.setWordWrap(True)
-        banner.addWidget(self.void_label, 1)
-        self.void_banner.hide()
+        self.void_banner = Banner()
         outer.addWidget(self.void_banner)
 
         # who
@@ -509,9 +500,8 @@ class VisitDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         self.title_label.setText(f"慰问记录 - {member.get('name', '')}")
         self.setWindowTitle(f"慰问记录 - {member.get('name', '')}")
         if self.is_voided:
-            self.void_label.setText(f"此记录已于 {(v['voided_at'] or '').replace('T', ' ')[:16]} 作废，"
-                                    f"原因：{v['void_reason'] or ''}。作废的记录不计入台账和统计，也不能修改。")
-            self.void_banner.show()
+            self.void_banner.show_text(f"此记录已于 {(v['voided_at'] or '').replace('T', ' ')[:16]} 作废，"
+                                       f"原因：{v['void_reason'] or ''}。作废的记录不计入台账和统计，也不能修改。")
             for widget in (self.member_picker, self.relation_combo, self.recipient_edit, self.occasion_combo,
                            self.illness_edit, self.event_edit, self.visit_edit, self.pending_check,
                            self.visitors_edit, self.leader_check, self.follow_up_edit, self.cash_edit,
