@@ -25,6 +25,11 @@ LIST_LABELS = {
     "hardship.review_result": "复核结果",
     "aid.type": "帮扶类型",
     "aid.fund_source": "帮扶资金来源",
+    "event.kind": "活动类型",
+    "event.holiday": "节日",
+    "event.stage": "比赛阶段",
+    "event.grade": "获奖等级",
+    "honour.title": "常用荣誉称号",
 }
 
 DEFAULTS: dict[str, tuple[str, ...]] = {
@@ -40,6 +45,14 @@ DEFAULTS: dict[str, tuple[str, ...]] = {
     "hardship.review_result": ("继续帮扶", "调整困难类别", "建议脱困", "建议注销"),
     "aid.type": ("生活救助", "医疗救助", "大病救助", "金秋助学", "节日送温暖", "临时救助", "其他"),
     "aid.fund_source": ("上级帮扶资金", "本级经费", "行政", "社会捐助"),
+    "event.kind": ("劳动竞赛", "技能比武", "岗位练兵", "知识竞赛", "安康杯", "文体活动", "文艺演出", "讲座/培训",
+                   "疗休养", "其他"),
+    "event.holiday": ("元旦", "春节", "三八", "五一", "五四", "七一", "中秋", "国庆", "教师节", "重阳"),
+    "event.stage": ("初赛", "复赛", "决赛"),
+    "event.grade": ("一等奖", "二等奖", "三等奖", "优秀奖", "十佳", "技术能手", "团体第一名", "团体第二名",
+                    "团体第三名", "组织奖"),
+    "honour.title": ("劳动模范", "先进工作者", "五一劳动奖章", "五一劳动奖状", "工人先锋号", "巾帼文明岗",
+                     "三八红旗手", "先进个人", "优秀工会干部", "优秀工会积极分子", "模范职工之家", "先进职工之家"),
 }
 
 
@@ -47,10 +60,14 @@ def _conn(db) -> sqlite3.Connection:
     return db if isinstance(db, sqlite3.Connection) else db.conn
 
 
-def seed_defaults(db) -> None:
-    """Add every default value a list does not have yet (a migration calls it)."""
+def seed_defaults(db, prefixes: tuple[str, ...]) -> None:
+    """Add the default values of the lists whose key starts with one of ``prefixes`` (the
+    migration that brings those lists calls it once; a value the officer retired later is
+    never brought back)."""
     with transaction(_conn(db)) as conn:
         for key, values in DEFAULTS.items():
+            if not key.startswith(prefixes):
+                continue
             for order, value in enumerate(values, start=1):
                 exists = conn.execute("SELECT 1 FROM value_lists WHERE list_key = ? AND value = ? "
                                       "AND voided_at IS NULL", (key, value)).fetchone()

@@ -364,13 +364,145 @@ def _v3_hardship(conn: sqlite3.Connection) -> None:
         changelog.install_triggers(conn, table)
     from gonghui_desk.value_lists import seed_defaults
 
-    seed_defaults(conn)
+    seed_defaults(conn, ("hardship.", "aid."))
+
+
+def _v4_events(conn: sqlite3.Connection) -> None:
+    """Events (劳动竞赛, 技能比武, 文体活动, 讲座/培训, 疗休养…) with their items, teams, participants and
+    results, and the register of honours (荣誉)."""
+    run_script(conn, """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL CHECK (name <> ''),
+            kind TEXT NOT NULL DEFAULT '',             -- value list event.kind
+            edition INTEGER,                           -- 第N届
+            organiser_kind TEXT NOT NULL DEFAULT '本会' CHECK (organiser_kind IN ('本会','上级','外单位')),
+            organiser TEXT NOT NULL DEFAULT '',        -- the upstream or outside organiser's name
+            holiday TEXT NOT NULL DEFAULT '',          -- value list event.holiday
+            start_date TEXT NOT NULL,
+            end_date TEXT,
+            venue TEXT NOT NULL DEFAULT '',
+            cost_fen INTEGER NOT NULL DEFAULT 0 CHECK (cost_fen >= 0),
+            status TEXT NOT NULL DEFAULT '计划' CHECK (status IN ('计划','已举办','已取消')),
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            updated_at TEXT,
+            voided_at TEXT,
+            void_reason TEXT
+        );
+        CREATE INDEX events_date ON events(start_date, kind) WHERE voided_at IS NULL;
+
+        -- 项目/工种 within an event (a contest's events, a sports day's games)
+        CREATE TABLE event_items (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            name TEXT NOT NULL CHECK (name <> ''),
+            team_item INTEGER NOT NULL DEFAULT 0 CHECK (team_item IN (0,1)),  -- 团体项目
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            voided_at TEXT
+        );
+        CREATE INDEX event_items_event ON event_items(event_id) WHERE voided_at IS NULL;
+
+        CREATE TABLE event_teams (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            name TEXT NOT NULL CHECK (name <> ''),
+            sub_unit_id INTEGER REFERENCES sub_units(id),     -- the 分工会/部门 the team stands for, if any
+            captain_member_id INTEGER REFERENCES members(id),
+            voided_at TEXT
+        );
+        CREATE INDEX event_teams_event ON event_teams(event_id) WHERE voided_at IS NULL;
+
+        CREATE TABLE event_team_members (
+            id INTEGER PRIMARY KEY,
+            team_id INTEGER NOT NULL REFERENCES event_teams(id),
+            member_id INTEGER NOT NULL REFERENCES members(id),
+            voided_at TEXT
+        );
+        CREATE UNIQUE INDEX event_team_members_unique ON event_team_members(team_id, member_id)
+            WHERE voided_at IS NULL;
+        CREATE INDEX event_team_members_member ON event_team_members(member_id) WHERE voided_at IS NULL;
+
+        -- One entry of a member, or of a team, in an event (and in one of its items when it has them).
+        -- 人次 counts entries (a team's entry counts each of its members); 人 counts distinct members.
+        CREATE TABLE event_participants (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            item_id INTEGER REFERENCES event_items(id),
+            member_id INTEGER REFERENCES members(id),
+            team_id INTEGER REFERENCES event_teams(id),
+            source TEXT NOT NULL DEFAULT '',           -- how the entry was made: '' by hand, or the criteria ("全体女会员")
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            voided_at TEXT,
+            void_reason TEXT,
+            CHECK ((member_id IS NULL) <> (team_id IS NULL))
+        );
+        CREATE INDEX event_participants_event ON event_participants(event_id, item_id) WHERE voided_at IS NULL;
+        CREATE INDEX event_participants_member ON event_participants(member_id) WHERE voided_at IS NULL;
+        CREATE INDEX event_participants_team ON event_participants(team_id) WHERE voided_at IS NULL;
+        CREATE UNIQUE INDEX event_participants_unique ON event_participants(
+            event_id, coalesce(item_id, 0), coalesce(member_id, 0), coalesce(team_id, 0)) WHERE voided_at IS NULL;
+
+        -- A result of an entry at a stage (初赛/复赛/决赛, '' for a one-round event); an award to the
+        -- union or a sub-unit (组织奖) has no entry and names the awardee instead.
+        CREATE TABLE event_results (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            participant_id INTEGER REFERENCES event_participants(id),
+            awardee TEXT NOT NULL DEFAULT '',          -- when there is no entry: "本会", a sub-unit's name…
+            stage TEXT NOT NULL DEFAULT '',            -- value list event.stage
+            rank INTEGER CHECK (rank IS NULL OR rank >= 1),
+            grade TEXT NOT NULL DEFAULT '',            -- value list event.grade
+            prize_fen INTEGER NOT NULL DEFAULT 0 CHECK (prize_fen >= 0),
+            promoted INTEGER NOT NULL DEFAULT 0 CHECK (promoted IN (0,1)),   -- sent on to the upstream round
+            upstream_round TEXT NOT NULL DEFAULT '',   -- e.g. 市级决赛
+            upstream_result TEXT NOT NULL DEFAULT '',  -- e.g. 一等奖
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            updated_at TEXT,
+            voided_at TEXT,
+            void_reason TEXT,
+            CHECK (participant_id IS NOT NULL OR awardee <> '')
+        );
+        CREATE INDEX event_results_event ON event_results(event_id) WHERE voided_at IS NULL;
+        CREATE INDEX event_results_participant ON event_results(participant_id) WHERE voided_at IS NULL;
+
+        CREATE TABLE honours (
+            id INTEGER PRIMARY KEY,
+            recipient_kind TEXT NOT NULL CHECK (recipient_kind IN ('个人','集体','本会')),
+            member_id INTEGER REFERENCES members(id),         -- 个人
+            sub_unit_id INTEGER REFERENCES sub_units(id),     -- 集体 that is one of the union's sub-units
+            group_name TEXT NOT NULL DEFAULT '',              -- 集体 by name (班组、科室…)
+            title TEXT NOT NULL CHECK (title <> ''),
+            level TEXT NOT NULL CHECK (level IN ('全国','省部级','市级','县区级','系统/行业','本单位')),
+            conferred_by TEXT NOT NULL DEFAULT '',
+            year INTEGER NOT NULL,
+            conferred_on TEXT,
+            stage TEXT NOT NULL DEFAULT '获评' CHECK (stage IN ('推荐','申报','获评')),
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            updated_at TEXT,
+            voided_at TEXT,
+            void_reason TEXT,
+            CHECK ((recipient_kind = '个人') = (member_id IS NOT NULL))
+        );
+        CREATE INDEX honours_year ON honours(year, level) WHERE voided_at IS NULL;
+        CREATE INDEX honours_member ON honours(member_id) WHERE voided_at IS NULL;
+    """)
+    for table in ("events", "event_items", "event_teams", "event_team_members", "event_participants",
+                  "event_results", "honours"):
+        changelog.install_triggers(conn, table)
+    from gonghui_desk.value_lists import seed_defaults
+
+    seed_defaults(conn, ("event.", "honour."))
 
 
 MIGRATIONS: list[Migration] = [
     Migration(1, "基础结构：工会信息、组织机构、会员、变更日志", _v1_foundation),
     Migration(2, "慰问走访：慰问类别与标准、慰问记录、批量慰问", _v2_care),
     Migration(3, "困难帮扶：困难职工档案、家庭成员、年度复核、帮扶记录", _v3_hardship),
+    Migration(4, "活动竞赛与荣誉：活动、项目、队伍、参加人员、成绩、荣誉", _v4_events),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version
