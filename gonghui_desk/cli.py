@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     aid = commands.add_parser("aid", help="帮扶记录：导入历史帮扶台账")
     aid_commands = aid.add_subparsers(dest="aid_command", parser_class=_Parser, required=True)
     _add_import_command(aid_commands, "从 Excel/CSV 导入历史帮扶台账（按已发放登记）")
+
+    honours = commands.add_parser("honours", help="荣誉：导入历史荣誉名单")
+    honour_commands = honours.add_subparsers(dest="honours_command", parser_class=_Parser, required=True)
+    _add_import_command(honour_commands, "从 Excel/CSV 导入历史荣誉名单（个人、集体和本会的荣誉）")
     return parser
 
 
@@ -76,6 +80,7 @@ IMPORTERS = {
     "visits": ("gonghui_desk.importing.visit_import", "visits_import_command"),
     "hardship": ("gonghui_desk.importing.hardship_import", "hardship_import_command"),
     "aid": ("gonghui_desk.importing.aid_import", "aid_import_command"),
+    "honours": ("gonghui_desk.importing.honour_import", "honours_import_command"),
 }
 
 

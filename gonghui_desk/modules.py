@@ -16,6 +16,10 @@ MODULES = (  # demo extensions run in this order: the hardship files exist befor
     "gonghui_desk.hardship.aid_providers",  # 帮扶: history entries and home figure
     "gonghui_desk.hardship.demo_data",  # 困难职工档案: demo files for about 3% of the members
     "gonghui_desk.care.demo_data",  # 慰问走访: two years of demo visits and campaigns
+    "gonghui_desk.events.providers",  # 活动竞赛: history entries (参加, 获奖) and the home figure of this year's events
+    "gonghui_desk.events.demo_data",  # 活动竞赛: two years of competitions, activities and training with results
+    "gonghui_desk.honours.providers",  # 荣誉: history entries (个人) and the home figure of this year's honours
+    "gonghui_desk.honours.demo_data",  # 荣誉: a few honours at several levels; the model worker's 劳模类型 follows
 )
 
 

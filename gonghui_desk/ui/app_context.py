@@ -22,6 +22,8 @@ class AppContext(QObject):
     profile_changed = Signal()  # the union's profile or its sub-unit tree changed
     visits_changed = Signal()  # a care visit was recorded, edited, signed, voided; or the occasions changed
     hardship_changed = Signal()  # a hardship file was opened, edited, reviewed, closed, reopened, voided; or a value list
+    events_changed = Signal()  # an event, its entries, teams or results were recorded, edited or voided
+    honours_changed = Signal()  # an honour was recorded, advanced, edited or voided
     status_message = Signal(str)
 
     def __init__(self, db_path: str | Path, parent: QObject | None = None):

@@ -17,6 +17,7 @@ from gonghui_desk.ui.app_context import AppContext
 from gonghui_desk.ui.care_view import CareView
 from gonghui_desk.ui.hardship_view import HardshipView
 from gonghui_desk.ui.home_view import HomeView
+from gonghui_desk.ui.honours_view import HonoursView
 from gonghui_desk.ui.members_view import MembersView
 from gonghui_desk.ui.placeholder_view import PlaceholderView
 from gonghui_desk.ui.reminders_panel import RemindersPanel
@@ -67,9 +68,6 @@ COMING_MODULES: tuple[ModuleInfo, ...] = (
     ModuleInfo("events", "活动竞赛", "劳动竞赛、技能比武、文体活动和培训：参加人员、名次和奖项。", (
         "个人或团队报名，记录初赛、复赛、决赛成绩和获奖等次",
         "统计活动场次、参与人次、参与人数和参与率")),
-    ModuleInfo("honours", "荣誉", "个人、集体和本工会获得的荣誉：称号、级别、授予单位和年度。", (
-        "从推荐、申报到获评的进度",
-        "按级别从高到低列出，供工作总结引用")),
     ModuleInfo("proposals", "职代会提案", "一事一案录入提案和附议人，立案审查、交办承办部门、跟踪答复和满意度。", (
         "立案、不立案、转为意见建议或合并立案",
         "承办期限到期提醒，逾期未答复的提案突出显示",
@@ -81,6 +79,10 @@ COMING_MODULES: tuple[ModuleInfo, ...] = (
         "识别上级发来的 Excel 表头，自动填入数据",
         "身份证号和手机号按文本保存，不会变成科学计数法")),
 )
+
+
+# The order of the navigation list, built pages and placeholders alike.
+NAVIGATION_ORDER = ("home", "members", "care", "aid", "events", "honours", "proposals", "summary", "reports")
 
 
 class MainWindow(QMainWindow):
@@ -121,9 +123,10 @@ class MainWindow(QMainWindow):
         self._build_care_pages()
         self.hardship_view = HardshipView(self.context)
         self._add_page("aid", "困难帮扶", self.hardship_view)
-        for module in COMING_MODULES:
-            page = PlaceholderView(self._module_title(module), module.summary, module.features)
-            self._add_page(module.key, self._module_title(module), page, coming=True)
+        self._add_coming_pages(until="honours")  # the navigation keeps its order: 活动竞赛, 荣誉, 职代会提案…
+        self.honours_view = HonoursView(self.context)
+        self._add_page("honours", "荣誉", self.honours_view)
+        self._add_coming_pages()
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.navigation.setCurrentRow(0)
         old = self.takeCentralWidget()
@@ -137,6 +140,18 @@ class MainWindow(QMainWindow):
         self.path_label.setToolTip(str(self.context.db_path))
         self.refresh_member_count()
         self.refresh_profile()
+
+    def _add_coming_pages(self, until: str | None = None) -> None:
+        """The placeholders of the modules not built yet and not added so far, in order; with
+        ``until``, only those that come before that page in :data:`NAVIGATION_ORDER`."""
+        for module in COMING_MODULES:
+            if module.key in self.pages:
+                continue
+            if until is not None and (module.key not in NAVIGATION_ORDER
+                                      or NAVIGATION_ORDER.index(module.key) > NAVIGATION_ORDER.index(until)):
+                continue
+            page = PlaceholderView(self._module_title(module), module.summary, module.features)
+            self._add_page(module.key, self._module_title(module), page, coming=True)
 
     # --- care (慰问走访) -----------------------------------------------------------------
     def _build_care_pages(self) -> None:
