@@ -222,3 +222,32 @@ def test_export_and_print_what_is_shown(view, ledger, qtbot, tmp_path, monkeypat
     view.start_print()
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert shown[0].title == "帮扶台账" and len(shown[0].rows) == 2
+
+
+def test_member_card_history_opens_aid_files_and_honours(ledger, empty_context, qtbot):
+    from gonghui_desk.honours.store import HonourInput, HonourStore
+    from gonghui_desk.ui.hardship_file_dialog import HardshipFileDialog
+    from gonghui_desk.ui.honour_dialog import HonourDialog
+    from gonghui_desk.ui.member_card import MemberCardDialog
+
+    member_id = ledger["members"]["张三"]
+    honour_id = HonourStore(ledger["db"], today=TODAY).save(
+        HonourInput(member_id=member_id, title="先进个人", level="县区级", year=2025))
+    card = MemberCardDialog(empty_context, member_id, today=TODAY)
+    qtbot.addWidget(card)
+    entries = card.history_model.rows()
+
+    def open_entry(table: str, record_id: int):
+        row = next(i for i, e in enumerate(entries) if e.table == table and e.record_id == record_id)
+        card.history_table.doubleClicked.emit(card.history_model.index(row, 0))
+        return card.record_dialog
+
+    dialog = open_entry("aid_payments", ledger["payments"]["tuition"])
+    assert isinstance(dialog, AidDialog) and dialog.payment_id == ledger["payments"]["tuition"]
+    dialog.reject()
+    dialog = open_entry("hardship_files", ledger["files"]["张三"])
+    assert isinstance(dialog, HardshipFileDialog) and dialog.file_id == ledger["files"]["张三"]
+    dialog.reject()
+    dialog = open_entry("honours", honour_id)
+    assert isinstance(dialog, HonourDialog) and dialog.honour_id == honour_id
+    dialog.reject()

@@ -220,3 +220,13 @@ def test_page_hosts_aid_tab_and_value_lists(context, qtbot):
     dialog = page.open_value_lists()
     assert isinstance(dialog, ValueListsDialog)
     dialog.close()
+
+
+def test_reopening_from_the_register_opens_the_new_period(view, context):
+    file_id = context.files["张三"]
+    context.store.close_file(file_id, "脱困", "2026-06-01", "子女就业")
+    view.status_combo.setCurrentIndex(view.status_combo.findText("全部"))
+    dialog = view.open_row(view.model.row_of(file_id))
+    new_id = dialog.reopen()
+    assert new_id and view.file_dialog is not dialog and view.file_dialog.file_id == new_id
+    view.file_dialog.reject()

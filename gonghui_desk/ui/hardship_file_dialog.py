@@ -737,6 +737,14 @@ class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         self.done(QDialog.Accepted)
         return new_id
 
+    def open_new_period(self, new_id: int) -> None:
+        """After 重新建档 (from :func:`open_file_dialog`): the new period opens in a dialog of its own,
+        over the same page, which keeps it as its ``file_dialog``."""
+        parent = self.parentWidget()
+        dialog = open_file_dialog(parent, self.context, new_id, today=self.today)
+        if parent is not None:
+            parent.file_dialog = dialog
+
     def void_file(self) -> ReasonDialog | None:
         if self.is_new or self.is_voided:
             return None
@@ -795,8 +803,9 @@ def open_file_dialog(parent: QWidget, context, file_id: int | None = None, **kwa
     reopened file opens its new period in a new dialog."""
     dialog = HardshipFileDialog(context, file_id, parent, **kwargs)
     dialog.setAttribute(Qt.WA_DeleteOnClose)
-    dialog.reopened.connect(lambda new_id: setattr(parent, "file_dialog",
-                                                   open_file_dialog(parent, context, new_id, **kwargs)))
+    # No lambda holding ``parent`` on this signal: PySide 6.11 crashes deleting a dialog whose
+    # signal is connected to a closure over the dialog's own parent.
+    dialog.reopened.connect(dialog.open_new_period)
     dialog.open()
     return dialog
 

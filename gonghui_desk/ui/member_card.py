@@ -441,21 +441,39 @@ class MemberCardDialog(UnsavedChangesMixin, QDialog):
                                               [], self)
         self.history_table = self._record_table(self.history_model, (96, 60))
         self.history_table.doubleClicked.connect(self._history_double_clicked)
-        self.history_table.setToolTip("双击一条慰问记录可以打开查看或修改")
+        self.history_table.setToolTip("双击一条慰问、帮扶、困难档案或荣誉记录可以打开查看或修改")
         layout.addWidget(self.history_table, 1)
         return page
 
     def _history_double_clicked(self, index) -> None:
-        """A visit in the history opens in the visit form (the care module)."""
+        """A record in the history opens in its own form: a visit, an aid payment, a hardship file
+        (its reviews open the file) or an honour. Event lines are shown only (the events page opens them)."""
         entry = self.history_model.row_object(index.row())
-        if entry is not None and entry.table == "visits" and entry.record_id is not None:
-            from gonghui_desk.ui.visit_dialog import VisitDialog
-
-            dialog = VisitDialog(self.context, entry.record_id, self, today=self.today)
-            dialog.setAttribute(Qt.WA_DeleteOnClose)
-            dialog.accepted.connect(self._reload_history)
+        if entry is None or entry.record_id is None:
+            return
+        record_id = entry.record_id
+        if entry.table == "hardship_reviews":
+            row = self.context.db.execute("SELECT file_id FROM hardship_reviews WHERE id = ?", [record_id]).fetchone()
+            entry_table, record_id = "hardship_files", row[0] if row else None
+        else:
+            entry_table = entry.table
+        if entry_table == "visits":
+            from gonghui_desk.ui.visit_dialog import open_visit_dialog as opener
+        elif entry_table == "aid_payments":
+            from gonghui_desk.ui.aid_dialog import open_aid_dialog as opener
+        elif entry_table == "hardship_files":
+            from gonghui_desk.ui.hardship_file_dialog import open_file_dialog as opener
+        elif entry_table == "honours":
+            from gonghui_desk.ui.honour_dialog import open_honour_dialog as opener
+        else:
+            return
+        if record_id is None:
+            return
+        dialog = opener(self, self.context, record_id, today=self.today)
+        dialog.finished.connect(self._reload_history)
+        self.record_dialog = dialog
+        if entry_table == "visits":
             self.visit_dialog = dialog
-            dialog.open()
 
     def _reload_history(self) -> None:
         self.history_model.set_rows(member_history(self.context.db, self.member_id))
