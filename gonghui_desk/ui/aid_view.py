@@ -28,10 +28,9 @@ from gonghui_desk.money import yuan_text
 from gonghui_desk.ui.aid_dialog import AidDialog, StageDialog, notify_aid_changed
 from gonghui_desk.ui.aid_model import AidTableModel
 from gonghui_desk.ui.care_view import PERIODS, SEARCH_DELAY_MS, LedgerPageMixin, period_range
-from gonghui_desk.ui.exports import ExportOptionsDialog
+from gonghui_desk.ui.exports import ExportOptionsDialog, run_print
 from gonghui_desk.ui.member_card import SubUnitComboBox
 from gonghui_desk.ui.members_view import MemberTableView
-from gonghui_desk.ui.workers import run_job, with_worker_db
 from gonghui_desk.union import descendant_ids, sub_units
 
 ALL = "全部"
@@ -481,8 +480,7 @@ class AidView(LedgerPageMixin, QWidget):
         def table(db, progress, is_cancelled):
             return aid_print_table(db, aid_filter, prepared_by=prepared_by)
 
-        self.print_job = run_job(self, "正在准备打印…", with_worker_db(self.context, table),
-                                 on_done=self._show_print_preview)
+        self.print_job = run_print(self, self.context, table)
         return self.print_job
 
 

@@ -24,11 +24,11 @@ from gonghui_desk.care.occasions import list_occasions
 from gonghui_desk.care.visits import VisitStore
 from gonghui_desk.dates import DateParseError, parse_date
 from gonghui_desk.money import yuan_text
-from gonghui_desk.ui.exports import ExportOptionsDialog, ask_save_path, run_export
+from gonghui_desk.ui.exports import ExportOptionsDialog, ask_save_path, run_export, run_print
 from gonghui_desk.ui.ledger_model import LedgerTableModel
 from gonghui_desk.ui.member_card import SubUnitComboBox
 from gonghui_desk.ui.members_view import MemberTableView
-from gonghui_desk.ui.workers import run_job, show_error, with_worker_db
+from gonghui_desk.ui.workers import run_job, with_worker_db
 from gonghui_desk.union import descendant_ids, sub_units
 
 ERROR_COLOUR = "#c0392b"
@@ -227,14 +227,6 @@ class LedgerPageMixin:
             if row is not None:
                 self.table.selectionModel().setCurrentIndex(self.model.index(row, 0),
                                                             self.table.selectionModel().SelectionFlag.NoUpdate)
-
-    def _show_print_preview(self, table) -> None:
-        from gonghui_desk.ui import printing
-
-        try:
-            self.print_preview_dialog = printing.print_preview(self, table)
-        except Exception as exc:  # a printer driver's fault must not lose the page
-            show_error(self, "打印", exc)
 
 
 
@@ -661,8 +653,7 @@ class LedgerView(LedgerPageMixin, QWidget):
         def table(db, progress, is_cancelled):
             return ledger_print_table(db, ledger_filter)
 
-        self.print_job = run_job(self, "正在准备打印…", with_worker_db(self.context, table),
-                                 on_done=self._show_print_preview)
+        self.print_job = run_print(self, self.context, table)
         return self.print_job
 
 class CareView(QWidget):

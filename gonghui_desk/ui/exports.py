@@ -94,3 +94,28 @@ def run_export(view: QWidget, context, title: str, path: Path, export: Callable[
                   on_cancelled=feedback.cancelled)
     job.feedback = feedback  # kept for tests (the box it opened)
     return job
+
+
+class _PreviewOpener(QObject):
+    """Opens the preview of a print table built on a worker, over ``view`` (kept as
+    ``view.print_preview_dialog``); a printer driver's fault shows a message, never loses the page."""
+
+    def __init__(self, view: QWidget):
+        super().__init__(view)
+        self.view = view
+
+    def done(self, table) -> None:
+        from gonghui_desk.ui import printing
+        from gonghui_desk.ui.workers import show_error
+
+        try:
+            self.view.print_preview_dialog = printing.print_preview(self.view, table)
+        except Exception as exc:
+            show_error(self.view, "打印", exc)
+
+
+def run_print(view: QWidget, context, build: Callable[..., Any]) -> Job:
+    """The way every page prints: ``build(db, progress, is_cancelled)`` makes the print table on a
+    worker (a big list takes a while; 取消 stops it), then the preview opens over ``view``."""
+    opener = _PreviewOpener(view)
+    return run_job(view, "正在准备打印…", with_worker_db(context, build), on_done=opener.done)

@@ -25,13 +25,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 
 from gonghui_desk import value_lists
 from gonghui_desk.hardship.register import FileFilter, file_counts, file_ids
-from gonghui_desk.ui.exports import ExportOptionsDialog, ask_save_path, run_export
+from gonghui_desk.ui.exports import ExportOptionsDialog, ask_save_path, run_export, run_print
 from gonghui_desk.ui.hardship_file_dialog import open_file_dialog
 from gonghui_desk.ui.hardship_model import HardshipFileTableModel
 from gonghui_desk.ui.member_card import SubUnitComboBox
 from gonghui_desk.ui.members_view import MemberTableView
 from gonghui_desk.ui.placeholder_view import PlaceholderView
-from gonghui_desk.ui.workers import run_job, show_error, with_worker_db
 from gonghui_desk.union import descendant_ids, sub_units
 
 ALL = "全部"
@@ -353,17 +352,8 @@ class FilesView(QWidget):
             return hardship_register_print_table(db, file_filter, prepared_by=prepared_by, today=today, order=order,
                                                  descending=descending, progress=progress, is_cancelled=is_cancelled)
 
-        self.print_job = run_job(self, "正在准备打印…", with_worker_db(self.context, table),
-                                 on_done=self._show_print_preview)
+        self.print_job = run_print(self, self.context, table)
         return self.print_job
-
-    def _show_print_preview(self, table) -> None:
-        from gonghui_desk.ui import printing
-
-        try:
-            self.print_preview_dialog = printing.print_preview(self, table)
-        except Exception as exc:  # a printer driver's fault must not lose the page
-            show_error(self, "打印", exc)
 
 
 class HardshipView(QWidget):

@@ -26,10 +26,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 from gonghui_desk.honours.register import (HONOUR_ORDERS, HonourFilter, honour_ids, honour_rows, honour_totals,
                                            totals_text)
 from gonghui_desk.honours.store import AWARDED, LEVELS, RECIPIENT_KINDS, STAGES
-from gonghui_desk.ui.exports import ask_save_path, run_export
+from gonghui_desk.ui.exports import ask_save_path, run_export, run_print
 from gonghui_desk.ui.members_view import MemberTableView
 from gonghui_desk.ui.paged_model import CENTER, LEFT, PagedIdTableModel
-from gonghui_desk.ui.workers import run_job, show_error, with_worker_db
 
 ALL = None
 SEARCH_DELAY_MS = 250
@@ -449,17 +448,8 @@ class HonoursView(QWidget):
             return honours_print_table(db, honour_filter, prepared_by=prepared_by, today=today, order=order,
                                        descending=descending, progress=progress, is_cancelled=is_cancelled)
 
-        self.print_job = run_job(self, "正在准备打印…", with_worker_db(self.context, table),
-                                 on_done=self._show_print_preview)
+        self.print_job = run_print(self, self.context, table)
         return self.print_job
-
-    def _show_print_preview(self, table) -> None:
-        from gonghui_desk.ui import printing
-
-        try:
-            self.print_preview_dialog = printing.print_preview(self, table)
-        except Exception as exc:  # a printer driver's fault must not lose the page
-            show_error(self, "打印", exc)
 
 
 __all__ = ["ExportHonoursDialog", "HonourTableModel", "HonoursView", "default_list_name", "notify_honours_changed"]
