@@ -239,18 +239,9 @@ class AidDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         self.file: dict | None = None
         self.problems: list[Problem] = []
         self.warnings: list = []
-        self.messages: dict[str, QLabel] = {}
-        self.widgets: dict[str, QWidget] = {}
-        self._touched: set[str] = set()
-        self._loading = True
-        self._initial: tuple = ()
         self.stage_dialog = None
         self.void_dialog = None
-        self._build()
-        self._load(file_id)
-        self._loading = False
-        self._initial = self.form_state()
-        self._validate()
+        self._set_up_form(lambda: self._load(file_id))
 
     @property
     def is_new(self) -> bool:

@@ -11,6 +11,8 @@ The second tab hosts ``gonghui_desk.ui.campaign_view.CampaignView`` when that mo
 
 from __future__ import annotations
 
+from functools import partial
+
 import datetime as dt
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from gonghui_desk.care.occasions import list_occasions
 from gonghui_desk.care.visits import VisitStore
 from gonghui_desk.dates import DateParseError, parse_date
 from gonghui_desk.money import yuan_text
-from gonghui_desk.ui.exports import ExportOptionsDialog, ask_save_path, run_export, run_print
+from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, run_export, run_print
 from gonghui_desk.ui.ledger_model import LedgerTableModel
 from gonghui_desk.ui.member_card import SubUnitComboBox
 from gonghui_desk.ui.members_view import MemberTableView
@@ -104,20 +106,8 @@ class LedgerPageMixin:
         count = self.model.rowCount()
         if count == 0:
             return None
-        dialog = self.export_dialog_for(count, self.scope_text(), self._prepared_by)
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.accepted.connect(self._choose_export_file)
-        self.export_dialog = dialog
-        self._export_filter = self.model.ledger_filter
-        dialog.open()
-        return dialog
-
-    def _choose_export_file(self) -> None:
-        dialog, chosen_filter = self.export_dialog, self._export_filter
-        self._prepared_by = dialog.prepared_by
-        path = ask_save_path(self, self.EXPORT_TITLE, Path.home() / self.export_name())
-        if path is not None:
-            self.export_to(path, chosen_filter, masked=dialog.masked, prepared_by=dialog.prepared_by)
+        return ask_export(self, self.export_dialog_for(count, self.scope_text(), self._prepared_by), self.EXPORT_TITLE,
+                          self.export_name(), partial(self.export_to, chosen_filter=self.model.ledger_filter))
 
     def export_to(self, path: Path, chosen_filter=None, *, masked: bool = False, prepared_by: str = ""):
         chosen_filter = chosen_filter or self.model.ledger_filter

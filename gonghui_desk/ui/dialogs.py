@@ -128,10 +128,25 @@ class UnsavedChangesMixin:
 
 
 class FieldFormMixin:
-    """The field grid of the record dialogs (visits, aid, hardship files): a caption, the field and
-    an inline message under it. The dialog provides ``widgets`` and ``messages`` (dicts by field
-    key), the slots ``_changed_text`` and ``_finished_text``, and ``member_picker`` when it has one.
+    """The field grid of the record dialogs (visits, aid, hardship files, honours, events): a caption,
+    the field and an inline message under it. :meth:`_set_up_form` makes ``widgets`` and ``messages``
+    (dicts by field key); the dialog provides ``_build``, ``form_state``, ``_validate``, the slots
+    ``_changed_text`` and ``_finished_text``, and ``member_picker`` when it has one.
     """
+
+    def _set_up_form(self, load: Callable[[], None]) -> None:
+        """Build the dialog, fill it from the record (``load()``) without reacting to the edits, then
+        remember what was loaded (unsaved changes are measured against it) and check it once."""
+        self.messages: dict[str, QLabel] = {}
+        self.widgets: dict[str, QWidget] = {}
+        self._touched: set[str] = set()
+        self._loading = True
+        self._initial: tuple = ()
+        self._build()
+        load()
+        self._loading = False
+        self._initial = self.form_state()
+        self._validate()
 
     def _grid(self, box: QGroupBox) -> QGridLayout:
         grid = QGridLayout(box)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from PySide6.QtCore import Qt
+
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout, QWidget)
@@ -16,7 +18,8 @@ FILE_FILTERS = {".xlsx": "Excel 工作簿 (*.xlsx)", ".pdf": "PDF 文件 (*.pdf)
 
 
 class ExportOptionsDialog(QDialog):
-    """What will be exported, whether to hide personal details, and 制表人."""
+    """What will be exported, whether to hide personal details (no tick box when ``mask_text`` is empty:
+    the list holds nothing personal), and 制表人."""
 
     def __init__(self, title: str, summary: str, mask_text: str, *, masked_default: bool, mask_hint: str = "",
                  prepared_by: str = "", parent: QWidget | None = None, width: int = 500):
@@ -26,10 +29,11 @@ class ExportOptionsDialog(QDialog):
         text = QLabel(summary)
         text.setWordWrap(True)
         layout.addWidget(text)
-        self.mask_check = QCheckBox(mask_text)
-        self.mask_check.setChecked(masked_default)
-        layout.addWidget(self.mask_check)
-        if mask_hint:
+        self.mask_check = QCheckBox(mask_text) if mask_text else None
+        if self.mask_check is not None:
+            self.mask_check.setChecked(masked_default)
+            layout.addWidget(self.mask_check)
+        if mask_hint and self.mask_check is not None:
             hint = QLabel(mask_hint)
             hint.setStyleSheet("color: #6b6b6b;")
             hint.setWordWrap(True)
@@ -49,7 +53,14 @@ class ExportOptionsDialog(QDialog):
 
     @property
     def masked(self) -> bool:
-        return self.mask_check.isChecked()
+        return self.mask_check is not None and self.mask_check.isChecked()
+
+    def chosen_options(self) -> dict[str, Any]:
+        """The options as keyword arguments of a page's ``export_to``: prepared_by, and masked when asked."""
+        options: dict[str, Any] = {"prepared_by": self.prepared_by}
+        if self.mask_check is not None:
+            options["masked"] = self.masked
+        return options
 
     @property
     def prepared_by(self) -> str:
@@ -64,6 +75,45 @@ def ask_save_path(parent: QWidget, title: str, default: Path) -> Path | None:
         return None
     path = Path(chosen)
     return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+
+class _ExportAsker(QObject):
+    """After the options dialog is accepted: remember 制表人 on the page, ask the file, start the export."""
+
+    def __init__(self, view: QWidget, dialog: ExportOptionsDialog, title: str, default_name: str,
+                 export_to: Callable[..., Any]):
+        super().__init__()  # owned by the page's Python attribute, replaced by the next export
+        self.view, self.dialog, self.title, self.default_name = view, dialog, title, default_name
+        self.export_to = export_to
+
+    def accepted(self) -> None:
+        options = self.dialog.chosen_options()
+        self.view._prepared_by = options["prepared_by"]
+        path = ask_save_path(self.view, self.title, Path.home() / self.default_name)
+        if path is not None:
+            self.export_to(path, **options)
+
+
+def ask_export(view: QWidget, dialog: ExportOptionsDialog, title: str, default_name: str,
+               export_to: Callable[..., Any]) -> ExportOptionsDialog:
+    """The way every page starts an export: open the options ``dialog`` over ``view`` (kept as
+    ``view.export_dialog``, deleted when closed); when it is accepted, ask where to save (``default_name``
+    in the home folder, titled ``title``) and call ``export_to(path, prepared_by=…[, masked=…])``, which
+    starts the job. The page decides what is exported (the filter and order shown) before calling this,
+    so changing the filters while the dialog is open changes nothing."""
+    dialog.setAttribute(Qt.WA_DeleteOnClose)
+    asker = _ExportAsker(view, dialog, title, default_name, export_to)
+    dialog.accepted.connect(asker.accepted)
+    view._export_asker = asker
+    view.export_dialog = dialog
+    dialog.open()
+    return dialog
+
+
+def chosen_sort(model, order: str | None, descending: bool | None) -> tuple[str, bool]:
+    """``order`` and ``descending`` as given, or the sort the paged ``model`` shows."""
+    shown_order, shown_descending = model.sort_key
+    return order or shown_order, shown_descending if descending is None else descending
 
 
 class _ExportFeedback(QObject):

@@ -115,21 +115,13 @@ class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         if file_id is not None and self.file is None:
             raise UserError(f"困难职工档案 {file_id} 不存在")
         self.problems: list[Problem] = []
-        self.messages: dict[str, QLabel] = {}
-        self.widgets: dict[str, QWidget] = {}
         self.combos: dict[str, QComboBox] = {}
-        self._touched: set[str] = set()
         self._needs_reason = False
-        self._loading = True
         self._validating = False
         self.close_dialog = self.void_dialog = None
         self.print_box = self.print_options_dialog = self.print_preview_dialog = None
         self._prepared_by = ""
-        self._build()
-        self._load(member_id)
-        self._loading = False
-        self._initial = self.form_state()
-        self._validate()
+        self._set_up_form(lambda: self._load(member_id))
 
     @property
     def is_new(self) -> bool:

@@ -16,6 +16,8 @@ The second tab hosts ``gonghui_desk.ui.aid_view.AidView`` when that module exist
 
 from __future__ import annotations
 
+from functools import partial
+
 import datetime as dt
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 
 from gonghui_desk import value_lists
 from gonghui_desk.hardship.register import FileFilter, file_counts, file_ids
-from gonghui_desk.ui.exports import ExportOptionsDialog, ask_save_path, run_export, run_print
+from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, chosen_sort, run_export, run_print
 from gonghui_desk.ui.hardship_file_dialog import open_file_dialog
 from gonghui_desk.ui.hardship_model import HardshipFileTableModel
 from gonghui_desk.ui.member_card import SubUnitComboBox
@@ -304,30 +306,17 @@ class FilesView(QWidget):
         count = self.model.rowCount()
         if count == 0:
             return None
-        dialog = ExportRegisterDialog(count, self.scope_text(), self._prepared_by, self)
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        chosen = (self.model.file_filter, *self.model.sort_key)
-        dialog.accepted.connect(lambda: self._choose_export_file(dialog, *chosen))
-        self.export_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _choose_export_file(self, dialog: ExportRegisterDialog, file_filter: FileFilter, order: str,
-                            descending: bool) -> None:
-        self._prepared_by = dialog.prepared_by
-        path = ask_save_path(self, "导出困难职工档案名册", Path.home() / default_register_name(self.today))
-        if path is not None:
-            self.export_to(path, file_filter, masked=dialog.masked, prepared_by=dialog.prepared_by, order=order,
-                           descending=descending)
+        order, descending = self.model.sort_key
+        export_to = partial(self.export_to, file_filter=self.model.file_filter, order=order, descending=descending)
+        return ask_export(self, ExportRegisterDialog(count, self.scope_text(), self._prepared_by, self),
+                          "导出困难职工档案名册", default_register_name(self.today), export_to)
 
     def export_to(self, path: Path, file_filter: FileFilter | None = None, *, masked: bool = True,
                   prepared_by: str = "", order: str | None = None, descending: bool | None = None):
         from gonghui_desk.exporting.hardship_register import export_hardship_register
 
         file_filter = file_filter or self.model.file_filter
-        shown_order, shown_descending = self.model.sort_key
-        order = order or shown_order
-        descending = shown_descending if descending is None else descending
+        order, descending = chosen_sort(self.model, order, descending)
         today = self.today
 
         def export(db, progress, is_cancelled):

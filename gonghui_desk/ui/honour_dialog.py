@@ -114,18 +114,9 @@ class HonourDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         if honour_id is not None and self.honour is None:
             raise UserError(f"荣誉记录 {honour_id} 不存在")
         self.problems: list[Problem] = []
-        self.messages: dict[str, QLabel] = {}
-        self.widgets: dict[str, QWidget] = {}
-        self._touched: set[str] = set()
-        self._loading = True
-        self._initial: tuple = ()
         self.void_dialog = None
         self.award_dialog = None
-        self._build()
-        self._load(member_id)
-        self._loading = False
-        self._initial = self.form_state()
-        self._validate()
+        self._set_up_form(lambda: self._load(member_id))
 
     @property
     def is_new(self) -> bool:

@@ -15,18 +15,20 @@ the import wizard (:mod:`gonghui_desk.ui.honour_import_wizard`).
 
 from __future__ import annotations
 
+from functools import partial
+
 import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
 from gonghui_desk.honours.register import (HONOUR_ORDERS, HonourFilter, honour_ids, honour_rows, honour_totals,
                                            totals_text)
 from gonghui_desk.honours.store import AWARDED, LEVELS, RECIPIENT_KINDS, STAGES
-from gonghui_desk.ui.exports import ask_save_path, run_export, run_print
+from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, chosen_sort, run_export, run_print
 from gonghui_desk.ui.members_view import MemberTableView
 from gonghui_desk.ui.paged_model import CENTER, LEFT, PagedIdTableModel
 
@@ -118,33 +120,13 @@ class HonourTableModel(PagedIdTableModel):
                 tuple(brushes.get(k) for k in keys), alignments)
 
 
-class ExportHonoursDialog(QDialog):
+class ExportHonoursDialog(ExportOptionsDialog):
     """What will be exported, and 制表人 (a list of honours holds nothing to mask)."""
 
     def __init__(self, count: int, scope: str, prepared_by: str = "", parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("导出荣誉名单")
-        layout = QVBoxLayout(self)
-        text = QLabel(f"将导出当前列出的 <b>{count}</b> 项荣誉（{scope}），按表中顺序保存为 Excel 文件，"
-                      "末尾附合计（按级别，及个人、集体、本会）。")
-        text.setWordWrap(True)
-        layout.addWidget(text)
-        form = QFormLayout()
-        self.prepared_by_edit = QLineEdit(prepared_by)
-        self.prepared_by_edit.setPlaceholderText("可不填，打印后手写")
-        form.addRow("制表人：", self.prepared_by_edit)
-        layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("选择保存位置…")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(460, self.sizeHint().height())
-
-    @property
-    def prepared_by(self) -> str:
-        return self.prepared_by_edit.text().strip()
+        super().__init__("导出荣誉名单", f"将导出当前列出的 <b>{count}</b> 项荣誉（{scope}），按表中顺序保存为 Excel 文件，"
+                         "末尾附合计（按级别，及个人、集体、本会）。", "", masked_default=False,
+                         prepared_by=prepared_by, parent=parent, width=460)
 
 
 class HonoursView(QWidget):
@@ -402,29 +384,18 @@ class HonoursView(QWidget):
         count = self.model.rowCount()
         if count == 0:
             return None
-        dialog = ExportHonoursDialog(count, self.scope_text(), self._prepared_by, self)
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        chosen = (self.model.honour_filter, *self.model.sort_key)
-        dialog.accepted.connect(lambda: self._choose_export_file(dialog.prepared_by, *chosen))
-        self.export_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _choose_export_file(self, prepared_by: str, honour_filter: HonourFilter, order: str,
-                            descending: bool) -> None:
-        self._prepared_by = prepared_by
-        path = ask_save_path(self, "导出荣誉名单", Path.home() / default_list_name(self.today))
-        if path is not None:
-            self.export_to(path, honour_filter, prepared_by=prepared_by, order=order, descending=descending)
+        order, descending = self.model.sort_key
+        export_to = partial(self.export_to, honour_filter=self.model.honour_filter, order=order,
+                            descending=descending)
+        return ask_export(self, ExportHonoursDialog(count, self.scope_text(), self._prepared_by, self),
+                          "导出荣誉名单", default_list_name(self.today), export_to)
 
     def export_to(self, path: Path, honour_filter: HonourFilter | None = None, *, prepared_by: str = "",
                   order: str | None = None, descending: bool | None = None):
         from gonghui_desk.exporting.honours import export_honours
 
         honour_filter = honour_filter or self.model.honour_filter
-        shown_order, shown_descending = self.model.sort_key
-        order = order or shown_order
-        descending = shown_descending if descending is None else descending
+        order, descending = chosen_sort(self.model, order, descending)
         today = self.today
 
         def export(db, progress, is_cancelled):

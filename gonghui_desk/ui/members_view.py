@@ -7,6 +7,8 @@ run through the core modules, long work on a worker thread.
 
 from __future__ import annotations
 
+from functools import partial
+
 import datetime as dt
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from gonghui_desk.db.member_queries import AGE_BANDS, MemberFilter, count_member
 from gonghui_desk.members import ON_ROLL_STATUSES, STATUSES
 from gonghui_desk.ui.member_card import MemberCardDialog, SubUnitComboBox
 from gonghui_desk.ui.member_model import COLUMN_INDEX, MEMBER_COLUMNS, MemberTableModel
-from gonghui_desk.ui.exports import ExportOptionsDialog, ask_save_path, run_export
+from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, run_export
 from gonghui_desk.union import descendant_ids, sub_units
 
 VOIDED = "已作废"
@@ -377,22 +379,10 @@ class MembersView(QWidget):
         from gonghui_desk.exporting.member_roster import describe_filter
 
         scope = describe_filter(self.context.db, member_filter).removeprefix("范围：")
-        dialog = ExportRosterDialog(count, scope, True, self._prepared_by, self)
-        dialog.accepted.connect(self._choose_export_file)
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        self.export_dialog = dialog
-        self._export_filter = member_filter
-        dialog.open()
-        return dialog
+        return ask_export(self, ExportRosterDialog(count, scope, True, self._prepared_by, self), "导出会员花名册",
+                          default_roster_name(), partial(self.export_to, member_filter=member_filter))
 
-    def _choose_export_file(self) -> None:
-        dialog, member_filter = self.export_dialog, self._export_filter
-        self._prepared_by = dialog.prepared_by
-        path = ask_save_path(self, "导出会员花名册", Path.home() / default_roster_name())
-        if path is not None:
-            self.export_to(path, member_filter, masked=dialog.masked, prepared_by=dialog.prepared_by)
-
-    def export_to(self, path: Path, member_filter: MemberFilter, *, masked: bool, prepared_by: str = ""):
+    def export_to(self, path: Path, member_filter: MemberFilter, *, masked: bool = True, prepared_by: str = ""):
         from gonghui_desk.exporting.member_roster import export_roster
 
         def export(db, progress, is_cancelled):

@@ -271,19 +271,10 @@ class VisitDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
             raise UserError(f"慰问记录 {visit_id} 不存在")
         self.problems: list[Problem] = []
         self.warnings: list[RuleWarning] = []
-        self.messages: dict[str, QLabel] = {}
-        self.widgets: dict[str, QWidget] = {}
-        self._touched: set[str] = set()
         self._auto_cash = ""  # the 慰问金 text filled in from the occasion's standard
         self._payment_touched = False
-        self._loading = True
-        self._initial: tuple = ()
         self._occasions: dict[int, Occasion] = {}
-        self._build()
-        self._load(member_id, occasion_name, event_date)
-        self._loading = False
-        self._initial = self.form_state()
-        self._validate()
+        self._set_up_form(lambda: self._load(member_id, occasion_name, event_date))
 
     # --- building ----------------------------------------------------------------------
     @property
