@@ -41,7 +41,7 @@ from gonghui_desk.db.member_queries import _escape_like
 from gonghui_desk.events.store import status_on_sql
 from gonghui_desk.union import sub_unit_paths
 
-__all__ = ["EVENT_SORTS", "PARTICIPANT_SORTS", "EventFigures", "EventFilter", "EventTotals", "award_rows",
+__all__ = ["ALL_ITEMS", "EVENT_SORTS", "PARTICIPANT_SORTS", "EventFigures", "EventFilter", "EventTotals", "award_rows",
            "entry_rows", "event_figures", "event_ids", "event_items", "event_rows", "event_teams", "event_title",
            "event_totals", "iter_award_rows", "iter_events", "iter_participant_persons", "iter_participants",
            "held_counts", "member_entries", "member_results", "members_on_roll", "participant_ids", "participant_rows",
@@ -407,7 +407,8 @@ _ENTRY_FROM = """FROM event_participants p
                  LEFT JOIN members m ON m.id = p.member_id
                  LEFT JOIN event_teams t ON t.id = p.team_id"""
 _ENTRY_LIVE = "p.voided_at IS NULL AND (p.member_id IS NULL OR m.voided_at IS NULL)"
-_ALL = object()
+ALL_ITEMS = object()  # every item of the event (item_id=None means: entries in the event as a whole)
+_ALL = ALL_ITEMS
 
 
 def participant_ids(db: sqlite_utils.Database, event_id: int, *, item_id=_ALL, search: str = "",
