@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     honours = commands.add_parser("honours", help="荣誉：导入历史荣誉名单")
     honour_commands = honours.add_subparsers(dest="honours_command", parser_class=_Parser, required=True)
     _add_import_command(honour_commands, "从 Excel/CSV 导入历史荣誉名单（个人、集体和本会的荣誉）")
+
+    events = commands.add_parser("events", help="活动竞赛：导入历史活动、参加人员和成绩")
+    event_commands = events.add_subparsers(dest="events_command", parser_class=_Parser, required=True)
+    _add_import_command(event_commands, "从 Excel/CSV 导入历史活动、参加人员和成绩（每行一名参加人员）")
     return parser
 
 
@@ -81,6 +85,7 @@ IMPORTERS = {
     "hardship": ("gonghui_desk.importing.hardship_import", "hardship_import_command"),
     "aid": ("gonghui_desk.importing.aid_import", "aid_import_command"),
     "honours": ("gonghui_desk.importing.honour_import", "honours_import_command"),
+    "events": ("gonghui_desk.importing.event_import", "events_import_command"),
 }
 
 

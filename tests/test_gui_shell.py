@@ -65,7 +65,8 @@ def test_main_window_opens_with_title_pages_and_menus(window, context):
     assert window.width() >= 1000 and window.height() >= 700
     keys = window.page_keys()
     assert keys[:4] == ["home", "members", "care", "aid"]
-    assert keys[4:] == ["events", "honours", "proposals", "summary", "reports"]  # 荣誉 is built (test_gui_honours.py)
+    # 活动竞赛 and 荣誉 are built (test_gui_events.py, test_gui_honours.py)
+    assert keys[4:] == ["events", "honours", "proposals", "summary", "reports"]
     assert window.current_page_key() == "home"
     menus = [action.text() for action in window.menuBar().actions()]
     assert menus == ["文件(&F)", "会员(&M)", "设置(&S)", "帮助(&H)"]
@@ -99,6 +100,7 @@ def test_placeholders_describe_each_coming_module(window):
     assert titles["proposals"] == "教代会提案"
     assert not isinstance(window.pages["aid"], PlaceholderView)  # built: see test_gui_hardship.py
     assert not isinstance(window.pages["honours"], PlaceholderView)  # built: see test_gui_honours.py
+    assert not isinstance(window.pages["events"], PlaceholderView)  # built: see test_gui_events.py
     assert {titles[k] for k in ("aid", "events", "honours", "summary", "reports")} == {
         "困难帮扶", "活动竞赛", "荣誉", "工作总结", "上报报表"}
 

@@ -41,11 +41,11 @@ from gonghui_desk.db.member_queries import _escape_like
 from gonghui_desk.events.store import status_on_sql
 from gonghui_desk.union import sub_unit_paths
 
-__all__ = ["ALL_ITEMS", "EVENT_SORTS", "PARTICIPANT_SORTS", "EventFigures", "EventFilter", "EventTotals", "award_rows",
+__all__ = ["ALL_ITEMS", "EVENT_SORTS", "PARTICIPANT_SORTS", "EventFigures", "EventFilter", "EventTotals", "award_rows", "entered_member_ids",
            "entry_rows", "event_figures", "event_ids", "event_items", "event_rows", "event_teams", "event_title",
            "event_totals", "iter_award_rows", "iter_events", "iter_participant_persons", "iter_participants",
-           "held_counts", "member_entries", "member_results", "members_on_roll", "participant_ids", "participant_rows",
-           "where_clause"]
+           "held_counts", "member_entries", "member_results", "members_on_roll", "participant_ids", "participant_rows", "team_entered_items",
+           "participation_counts", "where_clause"]
 
 
 @dataclass
@@ -160,6 +160,7 @@ class EventFigures:
     awards: int = 0  # results with a grade (rows; a team's award once)
     winners: int = 0  # distinct persons with an award
     prize_fen: int = 0
+    award_times: int = 0  # 获奖人次: award results of entries, a team's award once per member
 
 
 def event_figures(db: sqlite_utils.Database, ids: list[int]) -> dict[int, EventFigures]:
@@ -179,10 +180,10 @@ def event_figures(db: sqlite_utils.Database, ids: list[int]) -> dict[int, EventF
                     FROM res GROUP BY event_id""", chunk):
             f = figures[event_id]
             f.results, f.awards, f.prize_fen = results, awards, prize
-        for event_id, winners in db.execute(
-                f"""WITH {cte} SELECT event_id, count(DISTINCT member_id) FROM won WHERE grade <> ''
+        for event_id, winners, award_times in db.execute(
+                f"""WITH {cte} SELECT event_id, count(DISTINCT member_id), count(*) FROM won WHERE grade <> ''
                     GROUP BY event_id""", chunk):
-            figures[event_id].winners = winners
+            figures[event_id].winners, figures[event_id].award_times = winners, award_times
     return figures
 
 
@@ -192,7 +193,8 @@ _ROW_SQL = "SELECT e.* FROM events e"
 def event_rows(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict]:
     """The rows of the given events keyed by id: every event column plus title (第N届 name), items (count
     of live items), entries_count (人次), persons (人), teams, results, awards, winners (distinct persons
-    with an award) and prize_fen; cost is the event's ``cost_fen``."""
+    with an award), award_times (获奖人次: a team's award once per member) and prize_fen; cost is the event's
+    ``cost_fen``."""
     rows = rows_by_id(db, _ROW_SQL, "e.id", ids)
     _finish(db, rows)
     return rows
@@ -213,6 +215,7 @@ def _finish(db: sqlite_utils.Database, rows: dict[int, dict]) -> None:
         row["entries_count"] = f.person_times
         row["persons"], row["teams"], row["results"] = f.persons, f.teams, f.results
         row["awards"], row["winners"], row["prize_fen"] = f.awards, f.winners, f.prize_fen
+        row["award_times"] = f.award_times
 
 
 def iter_events(db: sqlite_utils.Database, f: EventFilter, *, order: str = "start_date", descending: bool = False,
@@ -411,6 +414,18 @@ ALL_ITEMS = object()  # every item of the event (item_id=None means: entries in 
 _ALL = ALL_ITEMS
 
 
+def participation_counts(db: sqlite_utils.Database, event_id: int, *, item_id=_ALL) -> tuple[int, int, int]:
+    """(人次, 人, 支) of the event's live entries: every item by default, or one item (``None``: the entries in
+    the event as a whole); counted as :func:`event_figures` counts them, team entries expanded to their members."""
+    cte = _participation_cte("SELECT ?")
+    item_clause, params = "", [event_id]
+    if item_id is not _ALL:
+        item_clause, params = "WHERE p.item_id IS ?", [event_id, item_id]
+    return tuple(db.execute(
+        f"""WITH {cte} SELECT count(*), count(DISTINCT part.member_id), count(DISTINCT part.team_id)
+            FROM part JOIN event_participants p ON p.id = part.entry_id {item_clause}""", params).fetchone())
+
+
 def participant_ids(db: sqlite_utils.Database, event_id: int, *, item_id=_ALL, search: str = "",
                     order: str = "item", descending: bool = False) -> list[int]:
     """The ids of the event's live entries (of live members): every item by default, or one item (``None``:
@@ -473,6 +488,24 @@ def iter_participants(db: sqlite_utils.Database, event_id: int, *, item_id=_ALL,
         rows = entry_rows(db, chunk)
         for entry_id in chunk:
             yield rows[entry_id]
+
+
+def entered_member_ids(db: sqlite_utils.Database, event_id: int, item_id: int | None) -> set[int]:
+    """The members with a live individual entry in the event and item (None: the event as a whole)."""
+    return {r[0] for r in db.execute(
+        "SELECT member_id FROM event_participants WHERE event_id = ? AND item_id IS ? AND member_id IS NOT NULL "
+        "AND voided_at IS NULL", [event_id, item_id])}
+
+
+def team_entered_items(db: sqlite_utils.Database, event_id: int) -> dict[int, str]:
+    """{team id: "拔河、接力"} — what each team of the event is entered in ("整个活动" for no item)."""
+    found: dict[int, list[str]] = {}
+    for team_id, item_name in db.execute(
+            """SELECT p.team_id, i.name FROM event_participants p LEFT JOIN event_items i ON i.id = p.item_id
+               WHERE p.event_id = ? AND p.team_id IS NOT NULL AND p.voided_at IS NULL
+               ORDER BY coalesce(i.sort_order, 0), p.id""", [event_id]):
+        found.setdefault(team_id, []).append(item_name or "整个活动")
+    return {team_id: "、".join(names) for team_id, names in found.items()}
 
 
 def participant_rows(db: sqlite_utils.Database, event_id: int, *, item_id=_ALL, order: str = "item") -> list[dict]:

@@ -564,13 +564,23 @@ class EventStore:
                          [reason.strip(), entry_id])
 
     # --- results (成绩) -------------------------------------------------------------------------
-    def _results_event(self, event_id: int) -> dict:
-        event = self._live_event(event_id)
+    def results_refusal(self, event_id: int) -> str:
+        """Why the event takes no results now ('' when it does): voided, cancelled, or not started yet."""
+        try:
+            event = self._live_event(event_id)
+        except UserError as exc:
+            return str(exc)
         if event["status"] == "已取消":
-            raise UserError(f"活动“{event['name']}”已取消，不能登记成绩")
+            return f"活动“{event['name']}”已取消，不能登记成绩"
         if event["start_date"] > self.today.isoformat():
-            raise UserError(f"活动“{event['name']}”{event['start_date']} 才开始，还不能登记成绩")
-        return event
+            return f"活动“{event['name']}”{event['start_date']} 才开始，还不能登记成绩"
+        return ""
+
+    def _results_event(self, event_id: int) -> dict:
+        refusal = self.results_refusal(event_id)
+        if refusal:
+            raise UserError(refusal)
+        return self._live_event(event_id)
 
     def normalize_result(self, event_id: int, data: ResultInput, *, result_id: int | None = None,
                          current: dict | None = None) -> tuple[dict, list[Problem]]:

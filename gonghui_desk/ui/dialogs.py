@@ -99,6 +99,8 @@ class ReasonDialog(QDialog):
             except UserError as exc:
                 self.error_label.setText(str(exc))
                 self.error_label.show()
+                # a wrapped refusal is taller than the dialog's first size: grow to show it whole
+                self.resize(self.width(), max(self.height(), self.layout().totalHeightForWidth(self.width())))
                 return
         super().accept()
 

@@ -15,6 +15,7 @@ from gonghui_desk import APP_TITLE, __version__, backup
 from gonghui_desk.errors import UserError
 from gonghui_desk.ui.app_context import AppContext
 from gonghui_desk.ui.care_view import CareView
+from gonghui_desk.ui.events_view import EventsView
 from gonghui_desk.ui.hardship_view import HardshipView
 from gonghui_desk.ui.home_view import HomeView
 from gonghui_desk.ui.honours_view import HonoursView
@@ -65,9 +66,6 @@ class ModuleInfo:
 
 # The modules that are not built yet, and what each will do (shown on its placeholder page).
 COMING_MODULES: tuple[ModuleInfo, ...] = (
-    ModuleInfo("events", "活动竞赛", "劳动竞赛、技能比武、文体活动和培训：参加人员、名次和奖项。", (
-        "个人或团队报名，记录初赛、复赛、决赛成绩和获奖等次",
-        "统计活动场次、参与人次、参与人数和参与率")),
     ModuleInfo("proposals", "职代会提案", "一事一案录入提案和附议人，立案审查、交办承办部门、跟踪答复和满意度。", (
         "立案、不立案、转为意见建议或合并立案",
         "承办期限到期提醒，逾期未答复的提案突出显示",
@@ -123,7 +121,9 @@ class MainWindow(QMainWindow):
         self._build_care_pages()
         self.hardship_view = HardshipView(self.context)
         self._add_page("aid", "困难帮扶", self.hardship_view)
-        self._add_coming_pages(until="honours")  # the navigation keeps its order: 活动竞赛, 荣誉, 职代会提案…
+        self.events_view = EventsView(self.context)
+        self._add_page("events", "活动竞赛", self.events_view)
+        self._add_coming_pages(until="honours")  # the navigation keeps its order: 荣誉, 职代会提案…
         self.honours_view = HonoursView(self.context)
         self._add_page("honours", "荣誉", self.honours_view)
         self._add_coming_pages()

@@ -32,6 +32,7 @@ from gonghui_desk.ui.dialogs import ERROR_COLOUR, Banner, ReasonDialog, UnsavedC
 
 HINT_COLOUR = "#6b6b6b"
 REASON_REQUIRED = ("转出", "退会", "去世")
+EVENT_TABS = {"event_participants": "participants", "event_results": "results"}  # history table -> event tab
 
 # The form's groups; every field of members.MEMBER_FIELDS appears exactly once.
 FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -441,13 +442,14 @@ class MemberCardDialog(UnsavedChangesMixin, QDialog):
                                               [], self)
         self.history_table = self._record_table(self.history_model, (96, 60))
         self.history_table.doubleClicked.connect(self._history_double_clicked)
-        self.history_table.setToolTip("双击一条慰问、帮扶、困难档案或荣誉记录可以打开查看或修改")
+        self.history_table.setToolTip("双击一条慰问、帮扶、困难档案、活动或荣誉记录可以打开查看或修改")
         layout.addWidget(self.history_table, 1)
         return page
 
     def _history_double_clicked(self, index) -> None:
         """A record in the history opens in its own form: a visit, an aid payment, a hardship file
-        (its reviews open the file) or an honour. Event lines are shown only (the events page opens them)."""
+        (its reviews open the file), an honour, or an event (an entry on its 参加人员 tab, a result on
+        its 成绩 tab)."""
         entry = self.history_model.row_object(index.row())
         if entry is None or entry.record_id is None:
             return
@@ -455,6 +457,9 @@ class MemberCardDialog(UnsavedChangesMixin, QDialog):
         if entry.table == "hardship_reviews":
             row = self.context.db.execute("SELECT file_id FROM hardship_reviews WHERE id = ?", [record_id]).fetchone()
             entry_table, record_id = "hardship_files", row[0] if row else None
+        elif entry.table in EVENT_TABS:
+            self._open_event_record(entry.table, record_id)
+            return
         else:
             entry_table = entry.table
         if entry_table == "visits":
@@ -474,6 +479,17 @@ class MemberCardDialog(UnsavedChangesMixin, QDialog):
         self.record_dialog = dialog
         if entry_table == "visits":
             self.visit_dialog = dialog
+
+    def _open_event_record(self, table: str, record_id: int) -> None:
+        """An entry or a result of an event: the event, on its 参加人员 or 成绩 tab."""
+        row = self.context.db.execute(f"SELECT event_id FROM {table} WHERE id = ?", [record_id]).fetchone()
+        if row is None:
+            return
+        from gonghui_desk.ui.event_dialog import open_event_dialog
+
+        dialog = open_event_dialog(self, self.context, row[0], today=self.today, tab=EVENT_TABS[table])
+        dialog.finished.connect(self._reload_history)
+        self.record_dialog = dialog
 
     def _reload_history(self) -> None:
         self.history_model.set_rows(member_history(self.context.db, self.member_id))
