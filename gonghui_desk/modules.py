@@ -20,6 +20,8 @@ MODULES = (  # demo extensions run in this order: the hardship files exist befor
     "gonghui_desk.events.demo_data",  # 活动竞赛: two years of competitions, activities and training with results
     "gonghui_desk.honours.providers",  # 荣誉: history entries (个人) and the home figure of this year's honours
     "gonghui_desk.honours.demo_data",  # 荣誉: a few honours at several levels; the model worker's 劳模类型 follows
+    "gonghui_desk.congress.providers",  # 提案: history entries (提出, 附议) and the home figure of the newest session
+    "gonghui_desk.congress.demo_data",  # 职代会/教代会: a term, two sessions, delegates and 30–60 proposals
 )
 
 

@@ -32,3 +32,21 @@ def retirement_reminder_months(db: sqlite_utils.Database) -> int:
 
 def set_retirement_reminder_months(db: sqlite_utils.Database, months: int) -> None:
     set_setting(db, RETIREMENT_REMINDER_MONTHS, str(min(max(int(months), 1), 36)))
+
+
+MIN_COSIGNERS = "proposals.min_cosigners"
+DEFAULT_MIN_COSIGNERS = 2
+
+
+def min_cosigners(db: sqlite_utils.Database) -> int:
+    """How many co-signers (附议人) a delegate's proposal should have before it is filed without a warning
+    (0–20, default 2)."""
+    try:
+        count = int(get_setting(db, MIN_COSIGNERS, DEFAULT_MIN_COSIGNERS))
+    except ValueError:
+        return DEFAULT_MIN_COSIGNERS
+    return min(max(count, 0), 20)
+
+
+def set_min_cosigners(db: sqlite_utils.Database, count: int) -> None:
+    set_setting(db, MIN_COSIGNERS, str(min(max(int(count), 0), 20)))

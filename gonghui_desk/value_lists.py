@@ -30,6 +30,8 @@ LIST_LABELS = {
     "event.stage": "比赛阶段",
     "event.grade": "获奖等级",
     "honour.title": "常用荣誉称号",
+    "proposal.category": "提案类别",
+    "proposal.department": "承办部门",
 }
 
 DEFAULTS: dict[str, tuple[str, ...]] = {
@@ -53,6 +55,8 @@ DEFAULTS: dict[str, tuple[str, ...]] = {
                     "团体第三名", "组织奖"),
     "honour.title": ("劳动模范", "先进工作者", "五一劳动奖章", "五一劳动奖状", "工人先锋号", "巾帼文明岗",
                      "三八红旗手", "先进个人", "优秀工会干部", "优秀工会积极分子", "模范职工之家", "先进职工之家"),
+    "proposal.category": ("生活福利", "安全生产", "经营管理", "教育培训", "民主管理", "薪酬待遇", "工作环境", "其他"),
+    "proposal.department": ("办公室", "人力资源部", "财务部", "后勤保障部", "安全生产部", "业务管理部", "工会"),
 }
 
 

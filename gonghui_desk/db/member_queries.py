@@ -160,3 +160,9 @@ def iter_members(db: sqlite_utils.Database, f: MemberFilter, *, order: str = "na
     column = SORT_COLUMNS.get(order, "m.name_sort")
     sql = f"SELECT m.* FROM members m WHERE {where} ORDER BY {column}, m.id"
     return iter_query(db, sql, params, batch=batch)
+
+
+def status_on_sql(member_column: str, day_param: str = "?") -> str:
+    """SQL for a member's status on a day, from the status history (NULL: not yet a member then)."""
+    return (f"(SELECT s.new_status FROM member_status_changes s WHERE s.member_id = {member_column} "
+            f"AND s.effective_date <= {day_param} ORDER BY s.effective_date DESC, s.id DESC LIMIT 1)")

@@ -498,11 +498,153 @@ def _v4_events(conn: sqlite3.Connection) -> None:
     seed_defaults(conn, ("event.", "honour."))
 
 
+def _v5_congress(conn: sqlite3.Connection) -> None:
+    """Congress (职代会/教代会) terms, sessions, delegations and delegates, and proposals (提案) with their
+    co-signers, review and rounds of handling."""
+    run_script(conn, """
+        -- 第N届: a term of the congress; its delegates serve the whole term unless their dates say otherwise
+        CREATE TABLE congress_terms (
+            id INTEGER PRIMARY KEY,
+            number INTEGER NOT NULL CHECK (number >= 1),          -- 第N届
+            started_on TEXT,
+            ended_on TEXT,
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            updated_at TEXT,
+            voided_at TEXT,
+            void_reason TEXT
+        );
+        CREATE UNIQUE INDEX congress_terms_number ON congress_terms(number) WHERE voided_at IS NULL;
+
+        -- 第N届第M次会议
+        CREATE TABLE congress_sessions (
+            id INTEGER PRIMARY KEY,
+            term_id INTEGER NOT NULL REFERENCES congress_terms(id),
+            number INTEGER NOT NULL CHECK (number >= 1),          -- 第M次
+            kind TEXT NOT NULL DEFAULT '职代会',                  -- 职代会 / 教代会 (the union's kind when created)
+            held_on TEXT,
+            venue TEXT NOT NULL DEFAULT '',
+            number_format TEXT NOT NULL DEFAULT '',               -- proposal numbers; '' = the default format
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            updated_at TEXT,
+            voided_at TEXT,
+            void_reason TEXT
+        );
+        CREATE UNIQUE INDEX congress_sessions_number ON congress_sessions(term_id, number) WHERE voided_at IS NULL;
+
+        -- 代表团/代表组 of a term
+        CREATE TABLE congress_delegations (
+            id INTEGER PRIMARY KEY,
+            term_id INTEGER NOT NULL REFERENCES congress_terms(id),
+            name TEXT NOT NULL CHECK (name <> ''),
+            leader TEXT NOT NULL DEFAULT '',                      -- 团长/组长
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            voided_at TEXT
+        );
+        CREATE UNIQUE INDEX congress_delegations_name ON congress_delegations(term_id, name) WHERE voided_at IS NULL;
+
+        CREATE TABLE congress_delegates (
+            id INTEGER PRIMARY KEY,
+            term_id INTEGER NOT NULL REFERENCES congress_terms(id),
+            member_id INTEGER NOT NULL REFERENCES members(id),
+            role TEXT NOT NULL DEFAULT '正式代表' CHECK (role IN ('正式代表','列席代表')),
+            delegation_id INTEGER REFERENCES congress_delegations(id),
+            from_date TEXT,                                       -- NULL: from the start of the term (补选: the day elected)
+            to_date TEXT,                                         -- NULL: to its end; else the last day served (inclusive)
+            end_reason TEXT NOT NULL DEFAULT '',                  -- why the delegate left before the term's end
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            updated_at TEXT,
+            voided_at TEXT,
+            void_reason TEXT
+        );
+        CREATE UNIQUE INDEX congress_delegates_unique ON congress_delegates(term_id, member_id) WHERE voided_at IS NULL;
+        CREATE INDEX congress_delegates_member ON congress_delegates(member_id) WHERE voided_at IS NULL;
+
+        -- 提案 (一事一案). review: '' (待审查), 立案, 不立案, 转意见建议, 并案 (merged into merged_into_id).
+        CREATE TABLE proposals (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES congress_sessions(id),
+            seq INTEGER NOT NULL CHECK (seq >= 1),                -- the running number within the session
+            number TEXT NOT NULL CHECK (number <> ''),            -- 第3届第2次-007 (generated, editable)
+            title TEXT NOT NULL CHECK (title <> ''),              -- 案由
+            reason TEXT NOT NULL DEFAULT '',                      -- 理由
+            measures TEXT NOT NULL DEFAULT '',                    -- 办法和措施
+            proposer_member_id INTEGER REFERENCES members(id),
+            proposer_text TEXT NOT NULL DEFAULT '',               -- a proposer that is not one member (代表团…)
+            category TEXT NOT NULL DEFAULT '',                    -- value list proposal.category
+            submitted_on TEXT NOT NULL,
+            review TEXT NOT NULL DEFAULT '' CHECK (review IN ('','立案','不立案','转意见建议','并案')),
+            review_reason TEXT NOT NULL DEFAULT '',
+            merged_into_id INTEGER REFERENCES proposals(id),
+            reviewer TEXT NOT NULL DEFAULT '',
+            reviewed_on TEXT,
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            updated_at TEXT,
+            voided_at TEXT,
+            void_reason TEXT,
+            CHECK (proposer_member_id IS NOT NULL OR proposer_text <> ''),
+            CHECK ((review = '并案') = (merged_into_id IS NOT NULL))
+        );
+        CREATE UNIQUE INDEX proposals_number ON proposals(session_id, number) WHERE voided_at IS NULL;
+        CREATE INDEX proposals_session ON proposals(session_id, review) WHERE voided_at IS NULL;
+        CREATE INDEX proposals_proposer ON proposals(proposer_member_id) WHERE voided_at IS NULL;
+        CREATE INDEX proposals_merged ON proposals(merged_into_id) WHERE merged_into_id IS NOT NULL;
+
+        -- 附议人
+        CREATE TABLE proposal_cosigners (
+            id INTEGER PRIMARY KEY,
+            proposal_id INTEGER NOT NULL REFERENCES proposals(id),
+            member_id INTEGER NOT NULL REFERENCES members(id),
+            voided_at TEXT
+        );
+        CREATE UNIQUE INDEX proposal_cosigners_unique ON proposal_cosigners(proposal_id, member_id)
+            WHERE voided_at IS NULL;
+        CREATE INDEX proposal_cosigners_member ON proposal_cosigners(member_id) WHERE voided_at IS NULL;
+
+        -- 交办与答复: one round of handling; a second round after the proposer rated the answer 不满意
+        CREATE TABLE proposal_handlings (
+            id INTEGER PRIMARY KEY,
+            proposal_id INTEGER NOT NULL REFERENCES proposals(id),
+            round INTEGER NOT NULL DEFAULT 1 CHECK (round >= 1),
+            lead_department TEXT NOT NULL CHECK (lead_department <> ''),   -- 主办 (value list proposal.department)
+            co_departments TEXT NOT NULL DEFAULT '[]',            -- 协办: a JSON list of department names
+            leader TEXT NOT NULL DEFAULT '',                      -- 分管/责任领导
+            assigned_on TEXT,
+            deadline TEXT,
+            reply TEXT NOT NULL DEFAULT '',                       -- 答复
+            replied_on TEXT,
+            result TEXT NOT NULL DEFAULT '' CHECK (result IN ('','已解决','正在解决','列入计划','暂不能解决')),
+            result_reason TEXT NOT NULL DEFAULT '',               -- why 暂不能解决
+            rating TEXT NOT NULL DEFAULT '' CHECK (rating IN ('','满意','基本满意','不满意')),
+            rated_on TEXT,
+            rating_notes TEXT NOT NULL DEFAULT '',                -- 提案人意见
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            updated_at TEXT,
+            voided_at TEXT,
+            void_reason TEXT
+        );
+        CREATE UNIQUE INDEX proposal_handlings_round ON proposal_handlings(proposal_id, round) WHERE voided_at IS NULL;
+        CREATE INDEX proposal_handlings_department ON proposal_handlings(lead_department) WHERE voided_at IS NULL;
+        CREATE INDEX proposal_handlings_open ON proposal_handlings(deadline)
+            WHERE voided_at IS NULL AND replied_on IS NULL;
+    """)
+    for table in ("congress_terms", "congress_sessions", "congress_delegations", "congress_delegates", "proposals",
+                  "proposal_cosigners", "proposal_handlings"):
+        changelog.install_triggers(conn, table)
+    from gonghui_desk.value_lists import seed_defaults
+
+    seed_defaults(conn, ("proposal.",))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "基础结构：工会信息、组织机构、会员、变更日志", _v1_foundation),
     Migration(2, "慰问走访：慰问类别与标准、慰问记录、批量慰问", _v2_care),
     Migration(3, "困难帮扶：困难职工档案、家庭成员、年度复核、帮扶记录", _v3_hardship),
     Migration(4, "活动竞赛与荣誉：活动、项目、队伍、参加人员、成绩、荣誉", _v4_events),
+    Migration(5, "职代会与提案：届次、会议、代表团、代表、提案、附议人、审查、交办与答复", _v5_congress),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

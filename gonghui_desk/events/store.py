@@ -39,9 +39,9 @@ from dataclasses import asdict, dataclass, field
 import sqlite_utils
 
 from gonghui_desk import value_lists
-from gonghui_desk.dates import DateParseError, parse_date
+from gonghui_desk.checks import ids_text, is_int, iso_date
 from gonghui_desk.db.connection import transaction
-from gonghui_desk.db.member_queries import MemberFilter, matching_ids
+from gonghui_desk.db.member_queries import MemberFilter, matching_ids, status_on_sql
 from gonghui_desk.errors import UserError, ValidationError
 from gonghui_desk.members import Problem
 
@@ -69,28 +69,7 @@ def _problem(field_name: str, message: str) -> Problem:
 
 
 def _iso(value, field_name: str, problems: list[Problem]) -> str | None:
-    try:
-        day = parse_date(value)
-    except DateParseError as exc:
-        problems.append(_problem(field_name, str(exc)))
-        return None
-    return day.isoformat() if day else None
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _ids_text(ids) -> str:
-    ids = list(ids)
-    shown = "、".join(str(i) for i in ids[:10])
-    return shown + (f"等{len(ids)}个" if len(ids) > 10 else "")
-
-
-def status_on_sql(member_column: str, day_param: str = "?") -> str:
-    """SQL for a member's status on a day, from the status history (NULL: not yet a member then)."""
-    return (f"(SELECT s.new_status FROM member_status_changes s WHERE s.member_id = {member_column} "
-            f"AND s.effective_date <= {day_param} ORDER BY s.effective_date DESC, s.id DESC LIMIT 1)")
+    return iso_date(value, field_name, problems, _problem)
 
 
 @dataclass
@@ -175,7 +154,7 @@ class EventStore:
         if values["holiday"] and not self._in_list("event.holiday", values["holiday"], kept, "holiday"):
             problems.append(_problem("holiday", f"“{values['holiday']}”不在节日的选项中，如需新增请在设置中添加"))
         edition = values["edition"]
-        if edition is not None and (not _is_int(edition) or edition < 1):
+        if edition is not None and (not is_int(edition) or edition < 1):
             problems.append(_problem("edition", "届次应为不小于1的整数，或不填"))
         if values["organiser_kind"] not in ORGANISER_KINDS:
             problems.append(_problem("organiser_kind", f"主办方应为：{'、'.join(ORGANISER_KINDS)}"))
@@ -189,7 +168,7 @@ class EventStore:
             problems.append(_problem("end_date", f"结束日期 {values['end_date']} 早于开始日期 {values['start_date']}"))
         if values["cost_fen"] is None:
             values["cost_fen"] = 0
-        if not _is_int(values["cost_fen"]) or values["cost_fen"] < 0:
+        if not is_int(values["cost_fen"]) or values["cost_fen"] < 0:
             problems.append(_problem("cost_fen", "经费应为不小于0的金额"))
         if values["status"] not in EVENT_STATUSES:
             problems.append(_problem("status", f"状态应为：{'、'.join(EVENT_STATUSES)}"))
@@ -355,7 +334,7 @@ class EventStore:
             raise ValidationError([_problem(field_name, "会员编号有误")]) from None
         bad = self._bad_members(ids)
         if bad:
-            raise ValidationError([_problem(field_name, f"以下会员不存在或已作废（编号 {_ids_text(bad)}）")])
+            raise ValidationError([_problem(field_name, f"以下会员不存在或已作废（编号 {ids_text(bad)}）")])
         return ids
 
     # --- teams -------------------------------------------------------------------------------
@@ -611,11 +590,11 @@ class EventStore:
         if values["grade"] and not self._in_list("event.grade", values["grade"], kept, "grade"):
             problems.append(_problem("grade", f"“{values['grade']}”不在获奖等级的选项中，如需新增请在设置中添加"))
         rank = values["rank"]
-        if rank is not None and (not _is_int(rank) or rank < 1):
+        if rank is not None and (not is_int(rank) or rank < 1):
             problems.append(_problem("rank", "名次应为不小于1的整数，或不填"))
         if values["prize_fen"] is None:
             values["prize_fen"] = 0
-        if not _is_int(values["prize_fen"]) or values["prize_fen"] < 0:
+        if not is_int(values["prize_fen"]) or values["prize_fen"] < 0:
             problems.append(_problem("prize_fen", "奖金应为不小于0的金额"))
         if (values["upstream_round"] or values["upstream_result"]) and not values["promoted"]:
             problems.append(_problem("promoted", "填写了上级比赛或其结果时，请勾选“推荐参加上级比赛”"))

@@ -25,7 +25,8 @@ import sqlite_utils
 
 from gonghui_desk import value_lists
 from gonghui_desk.care.visits import LEFT_ROLL, RuleOverrideRequired, RuleWarning, status_on
-from gonghui_desk.dates import DateParseError, parse_date
+from gonghui_desk.checks import iso_date
+from gonghui_desk.dates import parse_date
 from gonghui_desk.db.connection import transaction
 from gonghui_desk.errors import UserError, ValidationError
 from gonghui_desk.members import Problem
@@ -74,12 +75,7 @@ def _problem(field: str, message: str) -> Problem:
 
 
 def _iso(value, field: str, problems: list[Problem]) -> str | None:
-    try:
-        day = parse_date(value)
-    except DateParseError as exc:
-        problems.append(_problem(field, str(exc)))
-        return None
-    return day.isoformat() if day else None
+    return iso_date(value, field, problems, _problem)
 
 
 def _split(text: str) -> list[str]:

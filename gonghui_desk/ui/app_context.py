@@ -24,6 +24,7 @@ class AppContext(QObject):
     hardship_changed = Signal()  # a hardship file was opened, edited, reviewed, closed, reopened, voided; or a value list
     events_changed = Signal()  # an event, its entries, teams or results were recorded, edited or voided
     honours_changed = Signal()  # an honour was recorded, advanced, edited or voided
+    congress_changed = Signal()  # a term, session, delegation or delegate; or a proposal filed, reviewed, handled, rated
     status_message = Signal(str)
 
     def __init__(self, db_path: str | Path, parent: QObject | None = None):
