@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     events = commands.add_parser("events", help="活动竞赛：导入历史活动、参加人员和成绩")
     event_commands = events.add_subparsers(dest="events_command", parser_class=_Parser, required=True)
     _add_import_command(event_commands, "从 Excel/CSV 导入历史活动、参加人员和成绩（每行一名参加人员）")
+
+    proposals = commands.add_parser("proposals", help="职代会提案：导入历史提案")
+    proposal_commands = proposals.add_subparsers(dest="proposals_command", parser_class=_Parser, required=True)
+    _add_import_command(proposal_commands, "从 Excel/CSV 导入历史提案及其审查、办理和评价（每行一件提案）")
     return parser
 
 
@@ -86,6 +90,7 @@ IMPORTERS = {
     "aid": ("gonghui_desk.importing.aid_import", "aid_import_command"),
     "honours": ("gonghui_desk.importing.honour_import", "honours_import_command"),
     "events": ("gonghui_desk.importing.event_import", "events_import_command"),
+    "proposals": ("gonghui_desk.importing.proposal_import", "proposals_import_command"),
 }
 
 

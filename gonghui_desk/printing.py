@@ -172,7 +172,9 @@ class FormCell:
     """One cell of a :class:`FormGrid`: a label (grey, bold, centred) or a value (left-aligned).
     ``min_height_mm`` makes the row at least that tall, e.g. a box to write an opinion and sign in;
     a label with ``rowspan`` down the left side names a section of rows (its text in a narrow
-    column reads top to bottom)."""
+    column reads top to bottom). A box that holds a text and is signed below it has a ``footer``
+    (a line at its bottom right, e.g. "签名：　　年　月　日") with ``room_mm`` of blank paper
+    between the text and that line (the box grows with its text)."""
 
     text: str = ""
     label: bool = False
@@ -181,6 +183,8 @@ class FormCell:
     align: str = ""  # "" is centre for a label, left for a value
     valign: str = "middle"
     rowspan: int = 1
+    footer: str = ""
+    room_mm: float = 0
 
     def __post_init__(self):
         if self.align and self.align not in ALIGNS:
@@ -318,7 +322,8 @@ def form_texts(form: PrintForm) -> list[str]:
         if isinstance(block, FormParagraph):
             texts.append(block.text)
         elif isinstance(block, FormGrid):
-            texts += [block.caption, *(cell.text for row in block.rows for cell in row)]
+            cells = [cell for row in block.rows for cell in row]
+            texts += [block.caption, *(text for cell in cells for text in (cell.text, cell.footer))]
         else:
             texts += [block.caption, *(c.label for c in block.columns), *(cell for row in block.rows for cell in row)]
             if not block.rows:
@@ -372,13 +377,24 @@ def _grid_html(grid: FormGrid, font_size_pt: float, breaks: bool) -> str:
                 f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
                 f' width="{sum(weights) / total * 100:.3f}%"' if len(set(weights)) == 1 else "")
             align = cell.align or ("center" if cell.label else "left")
-            tds.append(_cell(_lines(cell.text), shade=LABEL_BACKGROUND if cell.label else "",
+            tds.append(_cell(_cell_content(cell), shade=LABEL_BACKGROUND if cell.label else "",
                              attributes=f'{attributes} align="{align}" valign="{cell.valign}"',
                              style=_padding(cell, line_px)))
         rows.append("<tr>" + "".join(tds) + "</tr>")
     head = _caption_row(grid.caption, len(grid.column_weights))
     return (_table_open(breaks) + (f"\n<thead>{head}</thead>" if head else "")
             + "\n<tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
+
+
+def _cell_content(cell: FormCell) -> str:
+    """The cell's text; a box with a footer holds its text, the blank room, then the footer line at
+    the right (paragraphs of their own, so that each keeps its alignment)."""
+    if not (cell.footer or cell.room_mm):
+        return _lines(cell.text)
+    text = f'<p style="margin-top: 0px; margin-bottom: 0px;">{_lines(cell.text)}</p>' if cell.text else ""
+    room = round(mm_to_px(cell.room_mm))
+    return text + (f'<p align="right" style="margin-top: {room}px; margin-bottom: 0px; margin-right: 4px;">'
+                   f'{_lines(cell.footer) or "&nbsp;"}</p>')
 
 
 def _padding(cell: FormCell, line_px: float) -> str:

@@ -98,6 +98,8 @@ def test_placeholders_describe_each_coming_module(window):
     assert not isinstance(window.pages["care"], PlaceholderView)
     # the congress word follows the union's kind: a school has 教代会
     assert titles["proposals"] == "教代会提案"
+    assert not isinstance(window.pages["proposals"], PlaceholderView)  # built: see test_gui_proposals.py
+    assert not any("提案" in page.title for page in window.pages.values() if isinstance(page, PlaceholderView))
     assert not isinstance(window.pages["aid"], PlaceholderView)  # built: see test_gui_hardship.py
     assert not isinstance(window.pages["honours"], PlaceholderView)  # built: see test_gui_honours.py
     assert not isinstance(window.pages["events"], PlaceholderView)  # built: see test_gui_events.py

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog
 
 from gonghui_desk.ui.workers import Job, run_job, with_worker_db
 
-FILE_FILTERS = {".xlsx": "Excel 工作簿 (*.xlsx)", ".pdf": "PDF 文件 (*.pdf)"}
+FILE_FILTERS = {".xlsx": "Excel 工作簿 (*.xlsx)", ".pdf": "PDF 文件 (*.pdf)", ".docx": "Word 文档 (*.docx)"}
 
 
 class ExportOptionsDialog(QDialog):

@@ -21,6 +21,7 @@ from gonghui_desk.ui.home_view import HomeView
 from gonghui_desk.ui.honours_view import HonoursView
 from gonghui_desk.ui.members_view import MembersView
 from gonghui_desk.ui.placeholder_view import PlaceholderView
+from gonghui_desk.ui.proposals_view import ProposalsView
 from gonghui_desk.ui.reminders_panel import RemindersPanel
 from gonghui_desk.ui.workers import Job, run_job, show_error
 
@@ -66,10 +67,6 @@ class ModuleInfo:
 
 # The modules that are not built yet, and what each will do (shown on its placeholder page).
 COMING_MODULES: tuple[ModuleInfo, ...] = (
-    ModuleInfo("proposals", "职代会提案", "一事一案录入提案和附议人，立案审查、交办承办部门、跟踪答复和满意度。", (
-        "立案、不立案、转为意见建议或合并立案",
-        "承办期限到期提醒，逾期未答复的提案突出显示",
-        "自动统计立案率、答复率、办结率和满意率，生成提案办理情况报告")),
     ModuleInfo("summary", "工作总结", "根据台账中的记录统计数字，生成年度、半年、学期工作总结和工会工作报告。", (
         "数字都由记录算出，不会出现分项之和与合计对不上",
         "按公文格式输出 Word 文档，章节可增删和调整顺序")),
@@ -123,9 +120,11 @@ class MainWindow(QMainWindow):
         self._add_page("aid", "困难帮扶", self.hardship_view)
         self.events_view = EventsView(self.context)
         self._add_page("events", "活动竞赛", self.events_view)
-        self._add_coming_pages(until="honours")  # the navigation keeps its order: 荣誉, 职代会提案…
+        self._add_coming_pages(until="honours")  # the navigation keeps its order (NAVIGATION_ORDER)
         self.honours_view = HonoursView(self.context)
         self._add_page("honours", "荣誉", self.honours_view)
+        self.proposals_view = ProposalsView(self.context)
+        self._add_page("proposals", self.proposals_view.page_title(), self.proposals_view)  # 职代会提案 / 教代会提案
         self._add_coming_pages()
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.navigation.setCurrentRow(0)
@@ -165,12 +164,15 @@ class MainWindow(QMainWindow):
         self.show_page("care")
         return self.care_view.open_occasions()
 
+    def open_congress_dialog(self):
+        """届次与代表 (the congress's terms, sessions and delegates), over the proposals page."""
+        self.show_page("proposals")
+        return self.proposals_view.open_congress()
+
     def open_value_lists_dialog(self):
         return self.hardship_view.open_value_lists()
 
     def _module_title(self, module: ModuleInfo) -> str:
-        if module.key == "proposals":  # 职代会提案 / 教代会提案 …
-            return f"{self.context.profile().vocabulary.congress_short}提案"
         return module.title
 
     def _add_page(self, key: str, title: str, page: QWidget, *, coming: bool = False) -> None:
@@ -210,6 +212,7 @@ class MainWindow(QMainWindow):
         self.profile_action = self._action(settings_menu, "工会信息…", self.open_profile_dialog)
         self.occasions_action = self._action(settings_menu, "慰问类别与标准…", self.open_occasions_dialog)
         self.value_lists_action = self._action(settings_menu, "选项表…", self.open_value_lists_dialog)
+        self.congress_action = self._action(settings_menu, "届次与代表…", self.open_congress_dialog)
 
         help_menu = bar.addMenu("帮助(&H)")
         self.about_action = self._action(help_menu, "关于", self.show_about)
@@ -250,6 +253,11 @@ class MainWindow(QMainWindow):
                 title = self._module_title(module)
                 page.set_title(title)
                 self.navigation.item(self.page_keys().index(module.key)).setText(title)
+        if "proposals" in self.pages:  # the congress word follows the union's kind: 职代会提案 / 教代会提案
+            item = self.navigation.item(self.page_keys().index("proposals"))
+            title = self.proposals_view.page_title()
+            item.setText(title)
+            item.setToolTip(title + (item.toolTip()[item.toolTip().find("　"):] if "　" in item.toolTip() else ""))
 
     def show_status(self, text: str, timeout_ms: int = 0) -> None:
         self.statusBar().showMessage(text, timeout_ms)

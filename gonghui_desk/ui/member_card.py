@@ -442,14 +442,14 @@ class MemberCardDialog(UnsavedChangesMixin, QDialog):
                                               [], self)
         self.history_table = self._record_table(self.history_model, (96, 60))
         self.history_table.doubleClicked.connect(self._history_double_clicked)
-        self.history_table.setToolTip("双击一条慰问、帮扶、困难档案、活动或荣誉记录可以打开查看或修改")
+        self.history_table.setToolTip("双击一条慰问、帮扶、困难档案、活动、荣誉或提案记录可以打开查看或修改")
         layout.addWidget(self.history_table, 1)
         return page
 
     def _history_double_clicked(self, index) -> None:
         """A record in the history opens in its own form: a visit, an aid payment, a hardship file
-        (its reviews open the file), an honour, or an event (an entry on its 参加人员 tab, a result on
-        its 成绩 tab)."""
+        (its reviews open the file), an honour, a proposal (filed or co-signed), or an event (an entry
+        on its 参加人员 tab, a result on its 成绩 tab)."""
         entry = self.history_model.row_object(index.row())
         if entry is None or entry.record_id is None:
             return
@@ -470,6 +470,8 @@ class MemberCardDialog(UnsavedChangesMixin, QDialog):
             from gonghui_desk.ui.hardship_file_dialog import open_file_dialog as opener
         elif entry_table == "honours":
             from gonghui_desk.ui.honour_dialog import open_honour_dialog as opener
+        elif entry_table == "proposals":
+            from gonghui_desk.ui.proposal_dialog import open_proposal_dialog as opener
         else:
             return
         if record_id is None:

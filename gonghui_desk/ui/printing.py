@@ -13,6 +13,10 @@ in them can be searched and copied (:func:`fix_text_mapping`).
 A form (:func:`gonghui_desk.printing.form_to_html`) is laid out the same way; its blocks are
 kept whole: a block that would run over a page break and fits on a page starts the next page
 (:func:`form_page_breaks`), and only a block taller than a page is broken by QTextDocument.
+
+A print job may hold several documents (a session's 提案表, one form per proposal): each starts on a
+new page, in its own page frame, and its pages are numbered on their own ("第 1 页，共 2 页" on the
+two pages of one form), since each form is a paper of its own once printed.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Sequence
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (QFont, QFontDatabase, QImage, QPageLayout, QPageSize, QPagedPaintDevice, QPainter,
@@ -30,6 +35,7 @@ from PySide6.QtWidgets import QWidget
 from gonghui_desk import APP_TITLE
 from gonghui_desk.errors import UserError
 from gonghui_desk.exporting.xlsx import check_folder
+from gonghui_desk.jobs import IsCancelled, check_cancel
 from gonghui_desk.printing import (CELL_PADDING_PX, FONT_FAMILIES, LAYOUT_DPI, FormParagraph, PrintForm, PrintTable,
                                    form_texts, form_to_html, mm_to_px, row_paddings, to_html)
 
@@ -46,9 +52,26 @@ _CMAP_TARGETS = re.compile(rb"\[[^\]]*\]|<([0-9A-F]{4})> <\1> <[0-9A-F]{4}>")
 _HEX_CODE = re.compile(rb"<([0-9A-F]{4})>")
 
 Printable = PrintTable | PrintForm
+PrintJob = Printable | Sequence[Printable]  # one document, or several printed one after the other
 
 
-def page_layout(doc: Printable) -> QPageLayout:
+def documents(job: PrintJob) -> list[Printable]:
+    """The documents of a print job, in order; raises UserError for a job without any."""
+    docs = [job] if isinstance(job, (PrintTable, PrintForm)) else list(job)
+    if not docs:
+        raise UserError("没有可打印的内容。")
+    return docs
+
+
+def job_title(job: PrintJob) -> str:
+    """The title of a job: its document's, or the first one's with the count ("…提案表（共 12 份）")."""
+    docs = documents(job)
+    return docs[0].title if len(docs) == 1 else f"{docs[0].title}（共 {len(docs)} 份）"
+
+
+def page_layout(doc: PrintJob) -> QPageLayout:
+    """A4 in the orientation of the document (of a job's first document)."""
+    doc = documents(doc)[0]
     orientation = QPageLayout.Landscape if doc.landscape else QPageLayout.Portrait
     return QPageLayout(QPageSize(QPageSize.A4), orientation, PAGE_MARGINS_MM, QPageLayout.Millimeter)
 
@@ -153,50 +176,74 @@ def _body_size(device: QPagedPaintDevice) -> tuple[float, float, float]:
     return width, height, height - mm_to_px(HEADER_MM) - mm_to_px(FOOTER_MM)
 
 
-def paint_table(device: QPagedPaintDevice, table: PrintTable) -> int:
-    """Paint ``table`` on a printer or PDF writer (its page layout already set); returns the page count."""
+def _laid_out(device: QPagedPaintDevice, doc: Printable) -> QTextDocument:
+    """The document of a table or a form laid out for the device's page (no row or block cut)."""
     width, _, body_height = _body_size(device)
     layout_device = _layout_device()
-    html = to_html(table, page_starts=page_starts(table, width, body_height, layout_device))
-    return _paint_pages(device, table, _document(html, width, layout_device))
+    if isinstance(doc, PrintForm):
+        html = form_to_html(doc, page_breaks=form_page_breaks(doc, width, body_height, layout_device))
+    else:
+        html = to_html(doc, page_starts=page_starts(doc, width, body_height, layout_device))
+    return _document(html, width, layout_device)
+
+
+def paint_table(device: QPagedPaintDevice, table: PrintTable) -> int:
+    """Paint ``table`` on a printer or PDF writer (its page layout already set); returns the page count."""
+    return paint_documents(device, [table])[0]
 
 
 def paint_form(device: QPagedPaintDevice, form: PrintForm) -> int:
     """Paint ``form`` on a printer or PDF writer (its page layout already set); returns the page count."""
-    width, _, body_height = _body_size(device)
-    layout_device = _layout_device()
-    html = form_to_html(form, page_breaks=form_page_breaks(form, width, body_height, layout_device))
-    return _paint_pages(device, form, _document(html, width, layout_device))
+    return paint_documents(device, [form])[0]
 
 
-def paint(device: QPagedPaintDevice, doc: Printable) -> int:
-    """Paint a table or a form; returns the page count."""
-    return paint_form(device, doc) if isinstance(doc, PrintForm) else paint_table(device, doc)
+def paint(device: QPagedPaintDevice, doc: PrintJob) -> int:
+    """Paint a table, a form, or several of them one after the other; returns the page count (all pages)."""
+    return sum(paint_documents(device, documents(doc)))
 
 
-def _paint_pages(device: QPagedPaintDevice, doc: Printable, document: QTextDocument) -> int:
-    """Paint ``document`` in pages of the body's size, each in the page frame of ``doc``."""
-    scale = device.resolution() / LAYOUT_DPI
-    width, height, body_height = _body_size(device)
-    header = mm_to_px(HEADER_MM)
-    document.setPageSize(QSizeF(width, body_height))
-    pages = document.pageCount()
-
+def paint_documents(device: QPagedPaintDevice, docs: Sequence[Printable],
+                    is_cancelled: IsCancelled | None = None) -> list[int]:
+    """Paint ``docs`` one after the other on a printer or PDF writer (its page layout set for the first),
+    each starting on a new page in its own page frame (and, in a job that mixes them, its own
+    orientation); returns each one's page count.
+    ``is_cancelled()`` is checked between documents (stopping with :class:`~gonghui_desk.errors.Cancelled`)."""
+    docs = list(docs)
+    mixed = len({doc.landscape for doc in docs}) > 1  # else the page set up (in the preview, too) is kept
+    counts: list[int] = []
     painter = QPainter()
     if not painter.begin(device):
         raise UserError("无法开始打印：打印机或文件不可用。请检查打印机，或关闭正在打开该文件的程序后重试。")
     try:
+        scale = device.resolution() / LAYOUT_DPI
         painter.scale(scale, scale)
-        for page in range(pages):
-            if page:
+        for number, doc in enumerate(docs):
+            check_cancel(is_cancelled)
+            if number:
+                if mixed and doc.landscape != docs[number - 1].landscape:
+                    device.setPageLayout(page_layout(doc))  # takes effect on the new page
                 device.newPage()
-            _draw_page_frame(painter, doc, page + 1, pages, width, height)
-            painter.save()
-            painter.translate(0, header - page * body_height)
-            document.drawContents(painter, QRectF(0, page * body_height, width, body_height))
-            painter.restore()
+            counts.append(_paint_pages(painter, device, doc, _laid_out(device, doc)))
     finally:
         painter.end()
+    return counts
+
+
+def _paint_pages(painter: QPainter, device: QPagedPaintDevice, doc: Printable, document: QTextDocument) -> int:
+    """Paint ``document`` in pages of the body's size, each in the page frame of ``doc``, the first on the
+    device's current page; returns the page count."""
+    width, height, body_height = _body_size(device)
+    header = mm_to_px(HEADER_MM)
+    document.setPageSize(QSizeF(width, body_height))
+    pages = document.pageCount()
+    for page in range(pages):
+        if page:
+            device.newPage()
+        _draw_page_frame(painter, doc, page + 1, pages, width, height)
+        painter.save()
+        painter.translate(0, header - page * body_height)
+        document.drawContents(painter, QRectF(0, page * body_height, width, body_height))
+        painter.restore()
     return pages
 
 
@@ -214,6 +261,11 @@ def _draw_page_frame(painter: QPainter, doc: Printable, page: int, pages: int, w
 
 
 # --- searchable PDF text ------------------------------------------------------------------------------
+def _job_texts(docs: Sequence[Printable], counts: Sequence[int]) -> str:
+    """Every text drawn on the pages of a job."""
+    return "".join(_page_texts(doc, pages) for doc, pages in zip(docs, counts))
+
+
 def _page_texts(table: Printable, pages: int) -> str:
     """Every text drawn on the pages."""
     frames = [f"第 {page} 页，共 {pages} 页" for page in range(1, pages + 1)]
@@ -260,50 +312,58 @@ def fix_text_mapping(pdf: bytes, equivalents: dict[bytes, bytes]) -> bytes:
 
 # --- preview and PDF ---------------------------------------------------------------------------------
 class TablePrintPreview(QPrintPreviewDialog):
-    """The print preview of one table or form, on A4 in its orientation (``table`` is either)."""
+    """The print preview of one table or form, or of several one after the other (``table`` is a
+    :data:`PrintJob`), on A4 in the (first) document's orientation; ``documents`` lists them."""
 
-    def __init__(self, table: Printable, parent: QWidget | None = None):
+    def __init__(self, table: PrintJob, parent: QWidget | None = None):
+        self.documents = documents(table)
         self.printer = QPrinter(QPrinter.HighResolution)
         self.printer.setPageLayout(page_layout(table))
-        self.printer.setDocName(table.title)
+        self.printer.setDocName(job_title(table))
         super().__init__(self.printer, parent)
         self.table = table
-        self.setWindowTitle(f"打印预览 - {table.title}")
+        self.setWindowTitle(f"打印预览 - {job_title(table)}")
         self.setAttribute(Qt.WA_DeleteOnClose)
         self.paintRequested.connect(self._paint)
 
     def _paint(self, printer: QPrinter) -> None:
-        paint(printer, self.table)
+        if len({doc.landscape for doc in self.documents}) > 1:
+            printer.setPageLayout(page_layout(self.documents[0]))  # painting a mixed job left the last one's
+        paint_documents(printer, self.documents)
 
 
 PrintPreview = TablePrintPreview
 
 
-def print_preview(parent: QWidget | None, table: Printable) -> TablePrintPreview:
-    """Open the print preview of ``table``, a :class:`PrintTable` or a :class:`PrintForm`
-    (window-modal; printing goes from its 打印 button)."""
+def print_preview(parent: QWidget | None, table: PrintJob) -> TablePrintPreview:
+    """Open the print preview of ``table``: a :class:`PrintTable`, a :class:`PrintForm`, or a
+    sequence of them (a session's 提案表), each starting on a new page (window-modal; printing goes
+    from its 打印 button). An empty sequence raises UserError."""
     dialog = TablePrintPreview(table, parent)
     dialog.open()
     return dialog
 
 
-def print_to_pdf(table: Printable, path: str | Path) -> int:
-    """Write ``table`` (a :class:`PrintTable` or a :class:`PrintForm`) as a PDF file at ``path``;
-    returns the number of pages. The file appears only when it is complete; its text can be
-    searched and copied."""
+def print_to_pdf(table: PrintJob, path: str | Path, *, is_cancelled: IsCancelled | None = None) -> int:
+    """Write ``table`` (a :class:`PrintTable`, a :class:`PrintForm`, or a sequence of them, each
+    starting on a new page) as a PDF file at ``path``; returns the number of pages (of all of
+    them). The file appears only when it is complete; its text can be searched and copied.
+    ``is_cancelled()`` is checked between documents; a cancel leaves no file."""
+    docs = documents(table)
     path = Path(path)
     check_folder(path)
     partial = path.with_name(path.name + ".part")
     writer = QPdfWriter(str(partial))
-    writer.setPageLayout(page_layout(table))
-    writer.setTitle(table.title)
+    writer.setPageLayout(page_layout(docs[0]))
+    writer.setTitle(job_title(table))
     writer.setCreator(APP_TITLE)
     try:
         try:
-            pages = paint(writer, table)
+            counts = paint_documents(writer, docs, is_cancelled)
         finally:
             del writer  # closes the file
-        partial.write_bytes(fix_text_mapping(partial.read_bytes(), radical_equivalents(_page_texts(table, pages))))
+        pages = sum(counts)
+        partial.write_bytes(fix_text_mapping(partial.read_bytes(), radical_equivalents(_job_texts(docs, counts))))
         os.replace(partial, path)
     except BaseException as exc:
         partial.unlink(missing_ok=True)
