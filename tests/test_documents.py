@@ -190,11 +190,13 @@ def test_the_page_follows_gbt_9704(written):
     text_height = section.page_height - section.top_margin - section.bottom_margin
     assert abs(text_width - Mm(156)) < Mm(0.1) and abs(text_height - Mm(225)) < Mm(0.1)
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:linePitch")) == "579"
-    # 22 lines of 28.95 pt fit in 225 mm, 23 do not; 28 characters at 16 pt − 849/4096 pt fill 156 mm
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:linePitch")) == "579"
+    assert grid.get(qn("w:charSpace")) is None  # a character grid gives LibreOffice two cells a character
+    # 22 lines of 28.95 pt fit in 225 mm, 23 do not; 28 characters of 16 pt set 0.25 pt closer fill 156 mm
     line = Pt(28.95)
     assert 22 * line <= Mm(225) < 23 * line
-    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
+    normal_rpr = docx.Document(path).styles["Normal"].element.rPr
+    pitch = 16 + int(normal_rpr.find(qn("w:spacing")).get(qn("w:val"))) / 20
     assert 28 * pitch <= 156 / 25.4 * 72 < 29 * pitch
     assert not path.with_name(path.name + ".part").exists()
 

@@ -2,8 +2,9 @@
 
 * A4; margins top 37 mm, left 28 mm, right 26 mm, bottom 35 mm: a text block of 156 × 225 mm.
 * Body 仿宋 3号 (16 pt), 28 characters × 22 lines a page: every line exactly 28.95 pt (579 twips:
-  225 mm ÷ 22), and the section's document grid ("linesAndChars", line pitch 579, character pitch
-  16 pt − 849/4096 pt so that 28 characters fill 156 mm).
+  225 mm ÷ 22) on the section's line grid (line pitch 579); the body's characters are set 0.25 pt
+  closer (15.75 pt each) so that 28 fill 156 mm. (A "linesAndChars" grid says the same to Word, but
+  LibreOffice then gives every 16 pt character two grid cells: 14 letter-spaced characters a line.)
 * Title 2号 (22 pt) in ``TITLE_FONT``, centred, a blank line under it; lines under the title in 楷体;
   level-1 headings 黑体 3号, level 2 楷体 3号, levels 3 and 4 仿宋 3号, all indented two characters
   and numbered automatically (一、 （一） 1. （1）); paragraphs indented two characters, justified.
@@ -40,7 +41,7 @@ from gonghui_desk.documents.model import Document, Heading, Paragraph, Table, nu
 from gonghui_desk.documents.wording import full_width_punctuation
 from gonghui_desk.errors import UserError
 
-__all__ = ["BODY_FONT", "CHAR_SPACE", "LATIN_FONT", "LINE_PITCH", "PAGE", "STYLE_NAMES", "TITLE_FONT", "write_block",
+__all__ = ["BODY_FONT", "CHAR_SPACING", "LATIN_FONT", "LINE_PITCH", "PAGE", "STYLE_NAMES", "TITLE_FONT", "write_block",
            "write_docx"]
 
 
@@ -68,7 +69,7 @@ class PageSetup:
 PAGE = PageSetup()
 BODY_SIZE, TITLE_SIZE, PAGE_NUMBER_SIZE, TABLE_SIZE = 16, 22, 14, 12
 LINE_PITCH = 579  # twips (28.95 pt): 22 lines in 225 mm
-CHAR_SPACE = -849  # 4096ths of a point added to the 16 pt pitch: 28 characters in 156 mm
+CHAR_SPACING = -5  # twentieths of a point between the body's characters: 15.75 pt each, 28 in 156 mm
 BODY_FONT, HEADING1_FONT, HEADING2_FONT = "仿宋", "黑体", "楷体"
 TITLE_FONT = "宋体"  # 方正小标宋简体 where installed; 宋体 is on every Windows PC
 PAGE_NUMBER_FONT = "宋体"
@@ -117,6 +118,12 @@ def _exact_lines(paragraph_format, points: float | None = None) -> None:
     paragraph_format.space_after = Pt(0)
 
 
+def _char_spacing():
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CHAR_SPACING))
+    return spacing
+
+
 def _off_grid(style) -> None:
     """Text not of the body's size must not snap to the character grid (a 22 pt title would take two
     cells a character, 12 pt table text one 15.8 pt cell: both spaced out)."""
@@ -158,6 +165,14 @@ def _set_up_styles(docx) -> None:
     defaults = docx.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _set_fonts(rpr, BODY_FONT)
+    # the character grid's pitch is counted from the default font size (LibreOffice reads docDefaults, Word
+    # the Normal style): both say 16 pt, or a body line holds 14 letter-spaced characters instead of 28
+    for tag in ("w:sz", "w:szCs"):
+        size = rpr.find(qn(tag))
+        if size is None:
+            size = OxmlElement(tag)
+            rpr.append(size)
+        size.set(qn("w:val"), str(BODY_SIZE * 2))
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -174,6 +189,10 @@ def _set_up_styles(docx) -> None:
     normal = docx.styles["Normal"]
     normal.font.size = Pt(BODY_SIZE)
     _set_fonts(normal.element.get_or_add_rPr(), BODY_FONT)
+    normal.font._element.rPr.insert_element_before(  # 28 characters a line (see the module text)
+        _char_spacing(), "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
+        "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+        "w:specVanish", "w:oMath")
     normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     _exact_lines(normal.paragraph_format)
 
@@ -231,9 +250,9 @@ def _set_up_page(docx) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+    grid.attrib.pop(qn("w:charSpace"), None)
     docx.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
