@@ -1,7 +1,8 @@
 """The proposal dialog (提案): filing with its generated number, the inline errors and the amber warnings (a
 non-delegate proposer, too few co-signers), the people pickers with the delegates first; the review with every
 refusal shown inline (不立案 without a reason, a change refused while handled), a merge linked both ways that
-opens the other proposal; assignment, reply, a 不满意 rating, the second round and 已办结; the overdue banner;
+opens the other proposal; a split through its dialog (its refusals inline, the parts linked both ways and
+opened from the links, the proposals that cannot be split saying why); assignment, reply, a 不满意 rating, the second round and 已办结; the overdue banner;
 voiding (and its refusal); the unsaved-changes prompt; printing the 提案表; and every state rendered on the demo
 databases (school and company) for a look.
 
@@ -26,6 +27,7 @@ from gonghui_desk.ui.dialogs import DONE_BANNER_STYLE, VOID_BANNER_STYLE
 from gonghui_desk.ui.proposal_dialog import (NOTICE_BANNER_STYLE, VOIDED_BANNER_STYLE, ProposalDialog,
                                              notify_congress_changed, open_proposal_dialog)
 from gonghui_desk.ui.proposal_pickers import DelegatePickerDialog
+from gonghui_desk.ui.proposal_split import SplitDialog
 from tests.conftest import TODAY
 from tests.test_care_visits import add_member
 from tests.test_congress_store import make_congress
@@ -284,6 +286,98 @@ def test_a_merge_links_both_proposals_and_opens_the_other(context, open_dialog):
     linked.done(QDialog.Rejected)
     dialog.banner.label.linkActivated.emit(str(target))  # the banner's link opens it too
     assert dialog.linked_dialog.proposal_id == target
+
+
+def test_a_split_through_its_dialog_links_the_parts_both_ways(context, open_dialog):
+    original = filed(context, "关于改善职工食堂伙食和增设停车位的建议", category="生活福利")
+    dialog = open_dialog(original)
+    dialog.set_tab("review")
+    review = dialog.review
+    assert review.split_button.isVisible() and not review.links_box.isVisible()
+    review.split_button.click()
+    split = dialog.split_dialog
+    assert isinstance(split, SplitDialog) and split.isVisible() and split.windowTitle() == "拆分提案 第3届第2次-001"
+    [first] = split.parts
+    assert first.category_combo.currentData() == "生活福利"  # the original's, to start with
+    assert not first.remove_button.isVisibleTo(first)  # one part at least
+    # refusals stay in the dialog, under the part's field
+    assert split.split() is None
+    assert visible_text(first.messages["title"]) == "请填写案由"
+    assert visible_text(split.message_label) == "未拆分，请按提示修改。"
+    assert store(context).split_ids(original) == [] and split.isVisible()
+    first.title_edit.setText("关于增设厂区停车位的建议")
+    first.reason_edit.setPlainText("车位紧张")
+    second = split.add_part()
+    extra = split.add_part()
+    assert [box.title() for box in split.parts] == ["拆分出的第1件", "拆分出的第2件", "拆分出的第3件"]
+    assert split.count_label.text() == "将拆分出 3 件新提案；原提案保留。"
+    extra.remove_button.click()
+    assert split.parts == [first, second] and split.parts[1].title() == "拆分出的第2件"
+    second.title_edit.setText("关于延长食堂供餐时间的建议")
+    second.category_combo.setCurrentIndex(second.category_combo.findData("工作环境"))
+    ids = split.split()
+    assert ids and not split.isVisible()
+    p = store(context)
+    assert p.split_ids(original) == ids
+    rows = proposal_rows(context.db, ids, today=TODAY)
+    assert [(rows[i]["number"], rows[i]["title"], rows[i]["category"], rows[i]["reason"]) for i in ids] == [
+        ("第3届第2次-002", "关于增设厂区停车位的建议", "生活福利", "车位紧张"),
+        ("第3届第2次-003", "关于延长食堂供餐时间的建议", "工作环境", "")]
+    assert all(rows[i]["cosigner_ids"] == [context.people["李四"], context.people["王五"]] for i in ids)
+    assert context.messages[-1] == "提案 第3届第2次-001 已拆分出2件提案：第3届第2次-002、第3届第2次-003"
+    assert context.changes
+    # the review tab links the parts; the officer is told the original's 案由 may be corrected
+    assert review.links_box.isVisible() and review.links_box.title() == "拆分情况"
+    assert visible_text(review.split_parts_label).startswith("拆分出（2件）：")
+    assert "第3届第2次-002" in review.split_parts_label.text() and "第3届第2次-003" in review.split_parts_label.text()
+    assert visible_text(review.message_label).startswith("已拆分出2件提案：第3届第2次-002、第3届第2次-003。")
+    assert store(context).get(original)["title"] == "关于改善职工食堂伙食和增设停车位的建议"  # the original stays
+
+    # a link opens the part, whose banner and review tab say where it came from…
+    review.split_parts_label.linkActivated.emit(str(ids[0]))
+    part = dialog.linked_dialog
+    assert part.proposal_id == ids[0] and part.isVisible()
+    assert "本提案由提案" in part.banner.label.text() and "拆分而来" in part.banner.label.text()
+    assert "第3届第2次-001" in visible_text(part.review.split_from_label)
+    assert not part.review.split_parts_label.isVisible()
+    # …and its links lead back to the original
+    part.review.split_from_label.linkActivated.emit(str(original))
+    assert part.linked_dialog.proposal_id == original
+    part.linked_dialog.close()
+    part.banner.label.linkActivated.emit(str(original))
+    assert part.linked_dialog.proposal_id == original
+
+
+def test_a_proposal_that_cannot_be_split_says_why(context, open_dialog):
+    target = filed(context, "关于增设职工健身房的建议", review="立案")
+    merged = filed(context, "关于建设职工活动室的建议", proposer="王五", cosigners=("张三", "李四"))
+    store(context).review(merged, ReviewInput("并案", merged_into_id=target, reviewed_on="2026-03-20"))
+    dialog = open_dialog(merged)
+    assert not dialog.review.request_split() and dialog.split_dialog is None
+    assert visible_text(dialog.review.message_label) == ("提案 第3届第2次-002 已并入提案 第3届第2次-001，不能拆分；"
+                                                         "如确需拆分，请先修改它的审查结果")
+    dialog = open_dialog(target)
+    dialog.review.split_button.click()
+    assert dialog.split_dialog is None
+    assert visible_text(dialog.review.message_label) == "已有1件提案并入提案 第3届第2次-001，不能拆分；请先修改这些提案的审查结果"
+    # a voided proposal has no split button
+    voided = filed(context)
+    store(context).void(voided, "重复录入")
+    dialog = open_dialog(voided)
+    assert not dialog.review.split_button.isVisibleTo(dialog.review) and dialog.start_split() is None
+
+
+def test_closing_the_split_dialog_with_typed_parts_asks_first(context, open_dialog):
+    dialog = open_dialog(filed(context))
+    split = dialog.start_split()
+    split.reject()
+    assert not split.isVisible()  # nothing typed: closes at once
+    split = dialog.start_split()
+    split.parts[0].title_edit.setText("关于增设停车位的建议")
+    split.reject()
+    assert split.isVisible() and split.discard_box is not None
+    next(b for b in split.discard_box.buttons() if b.text() == "放弃修改").click()
+    assert not split.isVisible() and store(context).split_ids(dialog.proposal_id) == []
 
 
 # --- handling, reply, rating, second round ------------------------------------------------------------------------

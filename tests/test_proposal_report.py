@@ -12,7 +12,8 @@ import docx
 import pytest
 
 from gonghui_desk import demo
-from gonghui_desk.congress.proposals import HandlingInput, ProposalInput, ProposalStore, ReplyInput, ReviewInput
+from gonghui_desk.congress.proposals import (HandlingInput, ProposalInput, ProposalStore, ReplyInput, ReviewInput,
+                                             SplitPart)
 from gonghui_desk.congress.register import ProposalFilter, iter_proposals, session_dashboard
 from gonghui_desk.congress.report import (DEPARTMENT_HEADER, ProposalReportOptions, default_report_name,
                                           proposal_report)
@@ -68,6 +69,7 @@ def test_every_figure_agrees_with_the_dashboard_and_the_ledger(demo_db):
             "WHERE session_id = ? AND voided_at IS NULL", [session["id"]]).fetchone()
         assert (received, registered) == (board.received, board.registered) and received > 0
         assert f"共收到代表提案{received}件" in text
+        assert ("拆分" in text) == (board.split > 0)  # splits are said only when there are any
         assert f"立案率为{rate_text(registered, received, '立案', '收到提案')}" in text
         for label, count in (("不予立案", board.not_registered), ("转为意见和建议", board.to_suggestions),
                              ("并入其他提案", board.merged), ("另有", board.pending_review)):
@@ -220,6 +222,33 @@ def test_nothing_reviewed_yet_leaves_out_rates_and_handling(congress):
     assert headings(doc) == ["一、提案的提出和审查情况"]
     assert "上述提案尚待提案工作委员会审查。" in text
     assert "率" not in text and "逐件" not in text
+
+
+def test_splits_are_said_in_the_review_paragraph_only_when_there_are_any(congress):
+    session = new_session(congress)
+    p = congress["p"]
+    first = add(congress, session, "关于改善食堂伙食和增设停车位的建议", review="")
+    second = add(congress, session, "关于开展技能比武和文艺汇演的建议", review="")
+    before = to_plain_text(proposal_report(congress["db"], session, today=TODAY))
+    assert "拆分" not in before and "上述提案尚待提案工作委员会审查。" in before
+    # split before any outcome is recorded: said where the review is
+    p.split(first, [SplitPart("关于增设停车位的建议")])
+    text = to_plain_text(proposal_report(congress["db"], session, today=TODAY))
+    assert "共收到代表提案3件" in text  # a part counts in 收到
+    assert ("提案工作委员会正在审查上述提案，1件提案因涉及多个事项，按一事一案的原则拆分，拆分形成1件"
+            "（已计入收到的提案）。") in text
+    # after the review: the outcomes, then the split
+    p.split(second, [SplitPart("关于开展文艺汇演的建议"), SplitPart("关于组织职工运动会的建议")])
+    ids = [r[0] for r in congress["db"].execute("SELECT id FROM proposals WHERE session_id = ?", [session])]
+    for proposal_id in ids:
+        p.review(proposal_id, ReviewInput("立案", reviewed_on="2026-09-15"))
+    doc = proposal_report(congress["db"], session, today=TODAY)
+    text = to_plain_text(doc)
+    assert ("提案工作委员会对收到的提案逐件进行了审查：全部予以立案，立案率为100%（立案5件÷收到提案5件）。"
+            "审查中，2件提案因涉及多个事项，按一事一案的原则拆分，拆分形成3件（已计入收到的提案）。") in text
+    figures = {f.label: f.value for f in doc.figures}
+    assert (figures["拆分形成"], figures["拆分的提案"], figures["收到提案"]) == ("3件", "2件", "5件")
+    assert session_dashboard(congress["db"], session, TODAY).split == 3
 
 
 def test_nothing_registered_has_no_rate_on_a_zero_base(congress):

@@ -1,14 +1,16 @@
 """Proposals: numbering (default and custom formats, never reused, typed numbers unique), filing (errors,
 warnings, the minimum of co-signers, retired categories), every review outcome with merges and the refusals,
-handling, replies, ratings and second rounds, voiding, and the change log."""
+splits (拆分: numbers, people copied, links both ways, each part checked, the refusals), handling, replies,
+ratings and second rounds, voiding, and the change log."""
 
 from __future__ import annotations
 
 import pytest
 
 from gonghui_desk import settings, value_lists
-from gonghui_desk.congress.proposals import HandlingInput, ProposalInput, ProposalStore, ReplyInput, ReviewInput
-from gonghui_desk.congress.register import proposal_rows
+from gonghui_desk.congress.proposals import (HandlingInput, PartProblem, ProposalInput, ProposalStore, ReplyInput,
+                                             ReviewInput, SplitPart)
+from gonghui_desk.congress.register import proposal_rows, session_dashboard
 from gonghui_desk.congress.store import SessionInput
 from gonghui_desk.errors import UserError, ValidationError
 from tests.conftest import TODAY
@@ -262,6 +264,104 @@ def test_a_merge_needs_a_registered_target_of_the_same_session(congress):
         with pytest.raises(ValidationError) as error:
             p.review(pending, ReviewInput("并案", merged_into_id=into, reviewed_on="2026-03-15"))
         assert _fields(error.value) == {"merged_into_id": message}
+
+
+# --- split ------------------------------------------------------------------------------------------------------
+def test_a_split_files_each_part_as_a_proposal_of_its_own(congress, db):
+    p, people = congress["proposals"], congress["people"]
+    original = file(congress, title="关于改善职工食堂和增设停车位的建议", reason="食堂菜品单一；车位紧张",
+                    measures="增加菜品；增设车位", notes="会前征集")
+    other = file(congress)  # 第3届第2次-002: the parts are numbered after it
+    ids = p.split(original, [SplitPart(" 关于增设停车位的建议 ", "其他", "车位紧张", "增设车位"),
+                             SplitPart("关于延长食堂供餐时间的建议")])
+    assert len(ids) == 2 and other not in ids
+    rows = proposal_rows(db, [original, *ids], today=TODAY)
+    parking, canteen = rows[ids[0]], rows[ids[1]]
+    assert [(rows[i]["seq"], rows[i]["number"]) for i in ids] == [(3, "第3届第2次-003"), (4, "第3届第2次-004")]
+    assert (parking["title"], parking["category"], parking["reason"], parking["measures"]) == (
+        "关于增设停车位的建议", "其他", "车位紧张", "增设车位")
+    # an empty 理由, 办法和措施 or 类别 copies nothing: the officer types them
+    assert (canteen["category"], canteen["reason"], canteen["measures"], canteen["notes"]) == ("", "", "", "")
+    for row in (parking, canteen):
+        assert (row["session_id"], row["proposer_member_id"], row["submitted_on"], row["review"]) == (
+            congress["sessions"][2], people["张三"], "2026-03-01", "")
+        assert row["cosigner_ids"] == [people["李四"], people["王五"]] and row["status"] == "待审查"
+        assert (row["split_from_id"], row["split_from_number"], row["split_numbers"]) == (
+            original, "第3届第2次-001", [])
+    # linked both ways; the original stays as it was
+    assert rows[original]["split_numbers"] == ["第3届第2次-003", "第3届第2次-004"]
+    assert (rows[original]["split_from_number"], rows[original]["title"]) == ("", "关于改善职工食堂和增设停车位的建议")
+    assert p.split_ids(original) == ids and p.split_ids(ids[0]) == []
+    assert p.next_number(congress["sessions"][2]) == (5, "第3届第2次-005")
+    # a part is reviewed and handled on its own
+    p.review(ids[0], ReviewInput("立案", reviewed_on="2026-03-15"))
+    assert proposal_rows(db, [ids[0]], today=TODAY)[ids[0]]["status"] == "待交办"
+    # the dashboard: each part counts in 收到; split says how many were formed by splitting
+    board = session_dashboard(db, congress["sessions"][2], TODAY)
+    assert (board.received, board.split, board.registered, board.pending_review) == (4, 2, 1, 3)
+    assert session_dashboard(db, congress["sessions"][1], TODAY).split == 0
+    # the parts are in the change log like any filing
+    assert db.execute("SELECT count(*) FROM change_log WHERE table_name = 'proposals' AND action = 'insert' "
+                      "AND record_id IN (?, ?)", [str(i) for i in ids]).fetchone()[0] == 2
+    # the original is not voided while its parts are live
+    with pytest.raises(UserError, match="^已从该提案拆分出2件提案，请先作废拆分出的提案，再作废$"):
+        p.void(original, "录错")
+    p.void(ids[0], "录错")
+    p.void(ids[1], "录错")
+    assert p.split_ids(original) == [] and session_dashboard(db, congress["sessions"][2], TODAY).split == 0
+    p.void(original, "录错")
+
+
+def test_each_part_of_a_split_is_checked_like_a_filing(congress, db):
+    p = congress["proposals"]
+    original = file(congress, category="其他")
+    value_lists.retire_value(db, "proposal.category", "其他")
+    with pytest.raises(ValidationError) as error:
+        p.split(original, [SplitPart("关于增设停车位的建议", "其他"), SplitPart("  ", "生活福利"),
+                           SplitPart("关于开展技能比武的建议", "文体")])
+    problems = error.value.problems
+    assert all(isinstance(problem, PartProblem) for problem in problems)
+    assert [(q.part, q.field, q.message, q.label) for q in problems] == [
+        (1, "title", "请填写案由", "第2件·案由"),
+        (2, "category", "“文体”不在提案类别的选项中，如需新增请在设置中添加", "第3件·提案类别")]
+    assert str(error.value) == "第2件·案由：请填写案由；第3件·提案类别：“文体”不在提案类别的选项中，如需新增请在设置中添加"
+    assert p.split_ids(original) == [] and p.next_number(congress["sessions"][2]) == (2, "第3届第2次-002")
+    # the original's retired category may stay on a part; nothing else is written until all parts pass
+    [part] = p.split(original, [SplitPart("关于增设停车位的建议", "其他")])
+    assert p.get(part)["category"] == "其他"
+    # a problem of the original's people is said once, not once per part
+    congress["members"].void(congress["people"]["李四"], "重复录入")
+    with pytest.raises(ValidationError) as error:
+        p.split(original, [SplitPart("甲"), SplitPart("乙")])
+    assert [(type(q).__name__, q.field) for q in error.value.problems] == [("Problem", "cosigner_ids")]
+
+
+def test_what_cannot_be_split(congress):
+    p = congress["proposals"]
+    target, merged, voided = file(congress), file(congress), file(congress)
+    p.review(target, ReviewInput("立案", reviewed_on="2026-03-15"))
+    p.review(merged, ReviewInput("并案", merged_into_id=target, reviewed_on="2026-03-15"))
+    p.void(voided, "重复录入")
+    cases = [(voided, "提案 第3届第2次-003 已作废，不能拆分"),
+             (merged, "提案 第3届第2次-002 已并入提案 第3届第2次-001，不能拆分；如确需拆分，请先修改它的审查结果"),
+             (target, "已有1件提案并入提案 第3届第2次-001，不能拆分；请先修改这些提案的审查结果"),
+             (999, "提案 999 不存在")]
+    for proposal_id, message in cases:
+        assert p.split_refusal(proposal_id) == message
+        with pytest.raises(UserError) as error:
+            p.split(proposal_id, [SplitPart("关于增设停车位的建议")])
+        assert str(error.value) == message
+    pending = file(congress)
+    assert p.split_refusal(pending) == ""
+    with pytest.raises(UserError, match="^请至少填写一件拆分出的提案$"):
+        p.split(pending, [])
+    # a part may itself be split again, and a 立案 proposal may be split
+    [part] = p.split(pending, [SplitPart("关于增设停车位的建议")])
+    [again] = p.split(part, [SplitPart("关于增设充电桩的建议")])
+    assert p.get(again)["split_from_id"] == part
+    p.review(merged, ReviewInput("立案", reviewed_on="2026-03-15"))
+    p.review(target, ReviewInput("立案", reviewed_on="2026-03-15"))
+    assert p.split_refusal(target) == "" and p.split_refusal(merged) == ""
 
 
 # --- handling ---------------------------------------------------------------------------------------------------

@@ -9,13 +9,14 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 
-from gonghui_desk.congress.proposals import HandlingInput, ProposalInput, ProposalStore, ReplyInput, ReviewInput
-from gonghui_desk.congress.register import ProposalFilter
+from gonghui_desk.congress.proposals import (HandlingInput, ProposalInput, ProposalStore, ReplyInput, ReviewInput,
+                                             SplitPart)
+from gonghui_desk.congress.register import ProposalFilter, session_dashboard
 from gonghui_desk.congress.store import SessionInput
 from gonghui_desk.errors import Cancelled, UserError
 from gonghui_desk.exporting.proposals import (SIGN_BLANK, SUMMARY_TITLE, default_form_name, default_forms_name,
                                               default_summary_name, export_proposal_summary, proposal_form,
-                                              proposal_summary_print_table, session_forms)
+                                              proposal_summary_print_table, session_forms, summary_totals_lines)
 from gonghui_desk.printing import FormGrid, FormParagraph, form_texts
 from gonghui_desk.union import UnionProfile, save_profile
 from tests import test_proposals_register
@@ -161,6 +162,29 @@ def test_a_merged_proposal_names_the_one_it_was_merged_into(forms):
         "审查人：提案工作委员会　　审查日期：2026-03-16",
         "注：本提案已并入第3届第2次-002号提案，其办理和答复见该提案的提案表。"]
     assert "主办单位" not in texts
+
+
+def test_a_split_is_noted_in_the_review_box_of_both_forms(forms):
+    p, ids = forms["proposals"], forms["ids"]
+    parts = p.split(ids["filed"], [SplitPart("关于增设夜班职工休息室的建议", "生活福利", "夜班职工无处休息"),
+                                   SplitPart("关于夜班职工交通补贴的建议")])
+    original = grid_texts(form_of(forms, "filed"))
+    assert original[original.index("提案工作\n委员会\n审查意见") + 1] == (
+        f"{OUTCOMES_BLANK}\n本件已拆分出2件提案：第3届第2次-008“关于增设夜班职工休息室的建议”、"
+        "第3届第2次-009“关于夜班职工交通补贴的建议”。")
+    part = grid_texts(proposal_form(forms["db"], parts[0], today=TODAY))
+    assert part[:19] == head("第3届第2次-008", "张三", "一车间/甲班", "一车间代表团", "李四、王五", "关于增设夜班职工休息室的建议",
+                             "夜班职工无处休息", "")[:19]  # an empty 办法和措施 copies nothing
+    assert part[19:22] == ["提案工作\n委员会\n审查意见",
+                           f"{OUTCOMES_BLANK}\n本件由第3届第2次-001号提案“关于增设夜班职工热食供应的建议”拆分。", SIGN_BLANK]
+    # a part 立案 keeps the note above the committee's opinion
+    p.review(parts[0], ReviewInput("立案", "单独立案", reviewer="提案工作委员会", reviewed_on="2026-03-15"))
+    part = grid_texts(proposal_form(forms["db"], parts[0], today=TODAY))
+    assert part[20] == ("审查结果：■立案　□不立案　□转为意见建议　□并案\n审查意见：单独立案\n"
+                        "本件由第3届第2次-001号提案“关于增设夜班职工热食供应的建议”拆分。")
+    # the totals of the summary say how many were formed by splitting
+    lines = summary_totals_lines(session_dashboard(forms["db"], forms["session"], TODAY))
+    assert lines[0].startswith("合计：本次会议收到提案 9 件（其中由拆分形成 2 件），立案 4 件，")
 
 
 def test_a_second_round_is_shown_under_its_own_caption(forms):

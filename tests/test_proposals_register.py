@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 
 from gonghui_desk import demo, history, stats
-from gonghui_desk.congress.proposals import HandlingInput, ProposalInput, ProposalStore, ReplyInput, ReviewInput
+from gonghui_desk.congress.proposals import (HandlingInput, ProposalInput, ProposalStore, ReplyInput, ReviewInput,
+                                             SplitPart)
 from gonghui_desk.congress.register import (STATUSES, CategoryRow, DepartmentRow, ProposalFilter, Rate,
                                             iter_proposals, member_proposals, overdue_proposals, proposal_ids,
                                             proposal_rows, session_dashboard, status_counts)
@@ -181,6 +182,25 @@ def test_the_dashboard_counts_and_rates_with_their_bases(register):
     assert (board.reply_rate.value, board.reply_rate.base_text) == (4 / 7, "已答复4件 ÷ 立案7件")
     assert (board.completion_rate.value, board.completion_rate.base_text) == (2 / 7, "办结2件 ÷ 立案7件")
     assert (board.satisfaction_rate.value, board.satisfaction_rate.base_text) == (2 / 3, "满意和基本满意2件 ÷ 已评价3件")
+
+
+def test_split_parts_count_as_proposals_of_their_own(register):
+    db, session, p, ids = register["db"], register["sessions"][2], register["proposals"], register["ids"]
+    assert session_dashboard(db, session, TODAY).split == 0
+    parts = p.split(ids["K"], [SplitPart("提案K之一", "安全生产"), SplitPart("提案K之二", "生活福利")])
+    p.review(parts[0], ReviewInput("立案", reviewed_on="2026-03-15"))
+    board = session_dashboard(db, session, TODAY)
+    assert (board.received, board.split, board.registered, board.pending_review, board.to_assign) == (13, 2, 8, 2, 2)
+    assert board.filing_rate.base_text == "立案8件 ÷ 收到提案13件"
+    by_category = {row.category: (row.received, row.registered) for row in board.by_category}
+    assert by_category["安全生产"] == (3, 3) and by_category["生活福利"] == (6, 3)
+    rows = proposal_rows(db, [ids["K"], *parts, ids["A"]], today=TODAY)
+    assert rows[ids["K"]]["split_numbers"] == ["第3届第2次-013", "第3届第2次-014"]  # after L, voided
+    assert [rows[i]["split_from_number"] for i in parts] == ["第3届第2次-011"] * 2
+    assert (rows[ids["A"]]["split_numbers"], rows[ids["A"]]["split_from_number"]) == ([], "")
+    p.void(parts[1], "录错")  # a voided part is neither counted nor listed
+    assert proposal_rows(db, [ids["K"]], today=TODAY)[ids["K"]]["split_numbers"] == ["第3届第2次-013"]
+    assert session_dashboard(db, session, TODAY).split == 1
 
 
 def test_the_dashboard_by_category_and_by_department(register):

@@ -24,6 +24,17 @@ are linked, and many may be merged into one. '' resets to 待审查. A proposal 
 outcome while it has live rounds of handling or proposals merged into it. The review date defaults to
 today; it is not before the submitted date nor after today.
 
+Split (:meth:`ProposalStore.split`, 拆分): one matter per proposal (一事一案) is the officer's call, and a
+proposal found at review to raise several matters is split: each part given becomes a new proposal of the
+same session — its own 案由 (required), 类别, 理由 and 办法和措施 as typed (an empty 理由 or 办法和措施 stays
+empty: nothing is copied), the original's proposer, co-signers and submitted date, the next numbers, 待审查
+— linked to the original by ``split_from_id``. The original stays as it is (the officer may then correct its
+案由 to the matter that remains). Each part is checked like a filing (errors refuse the whole split; each
+part's own problems say which part, :class:`PartProblem`); a voided proposal, a merged one and one that
+others are merged into are not split; a proposal that has parts split off it is not voided while they are
+live. A part is a proposal in its own right: it is counted in 收到 and reviewed and handled on its own
+(the register counts the parts as ``split``: "其中由拆分形成N件").
+
 Handling: :meth:`~ProposalStore.assign` gives a 立案 proposal its first round (主办 department from the
 承办部门 list, 协办 departments, a leader, the day assigned — not before the review, not after today — and
 an optional deadline not before it). :meth:`~ProposalStore.reply` records the department's answer on the
@@ -33,8 +44,8 @@ today). After 不满意, :meth:`~ProposalStore.second_round` assigns the next ro
 Only the latest live round is replied, rated or voided; a rated round's reply is fixed until its rating
 is cleared (``rate(…, "")``).
 
-Nothing is deleted: a proposal (refused while others are merged into it) and a round of handling are
-voided with a reason; co-signers taken off are voided; every change is in the change log.
+Nothing is deleted: a proposal (refused while others are merged into it or split off it) and a round of
+handling are voided with a reason; co-signers taken off are voided; every change is in the change log.
 """
 
 from __future__ import annotations
@@ -52,8 +63,8 @@ from gonghui_desk.db.connection import transaction
 from gonghui_desk.errors import UserError, ValidationError
 from gonghui_desk.members import Problem
 
-__all__ = ["OUTCOMES", "PROPOSAL_FIELD_LABELS", "RATINGS", "RESULTS", "HandlingInput", "ProposalInput",
-           "ProposalStore", "ReplyInput", "ReviewInput"]
+__all__ = ["OUTCOMES", "PROPOSAL_FIELD_LABELS", "RATINGS", "RESULTS", "SPLIT_PART_FIELDS", "HandlingInput",
+           "PartProblem", "ProposalInput", "ProposalStore", "ReplyInput", "ReviewInput", "SplitPart"]
 
 REGISTERED, NOT_REGISTERED, TO_SUGGESTION, MERGED = "立案", "不立案", "转意见建议", "并案"
 OUTCOMES = (REGISTERED, NOT_REGISTERED, TO_SUGGESTION, MERGED)  # and '' : 待审查
@@ -65,10 +76,10 @@ PROPOSAL_FIELD_LABELS = {
     "session_id": "会议", "number": "提案编号", "title": "案由", "reason": "理由", "measures": "办法和措施",
     "proposer_member_id": "提案人", "proposer_text": "提案人", "cosigner_ids": "附议人", "category": "提案类别",
     "submitted_on": "提交日期", "notes": "备注", "outcome": "审查结果", "review_reason": "审查意见",
-    "merged_into_id": "并入提案", "reviewer": "审查人", "reviewed_on": "审查日期", "lead_department": "主办部门",
-    "co_departments": "协办部门", "leader": "责任领导", "assigned_on": "交办日期", "deadline": "办理期限",
-    "reply": "答复内容", "replied_on": "答复日期", "result": "办理结果", "result_reason": "未能解决的原因",
-    "rating": "提案人意见", "rated_on": "评价日期", "rating_notes": "评价说明",
+    "merged_into_id": "并入提案", "split_from_id": "拆分自", "reviewer": "审查人", "reviewed_on": "审查日期",
+    "lead_department": "主办部门", "co_departments": "协办部门", "leader": "责任领导", "assigned_on": "交办日期",
+    "deadline": "办理期限", "reply": "答复内容", "replied_on": "答复日期", "result": "办理结果",
+    "result_reason": "未能解决的原因", "rating": "提案人意见", "rated_on": "评价日期", "rating_notes": "评价说明",
 }
 
 
@@ -95,6 +106,26 @@ class ProposalInput:
     submitted_on: str | dt.date | None = None
     number: str = ""  # '' : generated from the session's format
     notes: str = ""
+
+
+@dataclass
+class SplitPart:
+    """One proposal split off another (:meth:`ProposalStore.split`): the matter as the officer types it."""
+
+    title: str = ""  # 案由, required
+    category: str = ""  # value list proposal.category ('' : 不分类)
+    reason: str = ""  # 理由; '' stays empty (nothing is copied from the original)
+    measures: str = ""  # 办法和措施; likewise
+
+
+SPLIT_PART_FIELDS = ("title", "category", "reason", "measures")
+
+
+@dataclass
+class PartProblem(Problem):
+    """A problem of one part of a split: ``part`` is its index in the list given (0 for the first)."""
+
+    part: int = 0
 
 
 @dataclass
@@ -170,9 +201,11 @@ class ProposalStore:
             [term_id, json.dumps(ids), day, day])}
         return [i for i in ids if i not in serving]
 
-    def check(self, data: ProposalInput, proposal_id: int | None = None) -> tuple[dict, list[int], list[Problem]]:
+    def check(self, data: ProposalInput, proposal_id: int | None = None, *,
+              kept_categories=()) -> tuple[dict, list[int], list[Problem]]:
         """Column values, co-signer ids, and the problems of a proposal: errors (refuse it) and warnings
-        (``severity == "warning"``). ``proposal_id`` when updating."""
+        (``severity == "warning"``). ``proposal_id`` when updating; ``kept_categories`` are allowed though
+        retired (a part split off a proposal may keep the original's)."""
         problems: list[Problem] = []
         current = self.get(proposal_id) if proposal_id is not None else None
         values = {key: (getattr(data, key) or "").strip()
@@ -211,7 +244,7 @@ class ProposalStore:
             problems.append(_problem("cosigner_ids", f"以下附议人不存在或已作废（编号 {ids_text(bad)}）"))
         if proposer is not None and proposer in cosigners:
             problems.append(_problem("cosigner_ids", "提案人不能同时是附议人"))
-        kept = {current["category"]} if current else set()
+        kept = {current["category"]} if current else set(kept_categories)
         if values["category"] and not self._in_list("proposal.category", values["category"], kept):
             problems.append(_problem("category", f"“{values['category']}”不在提案类别的选项中，如需新增请在设置中添加"))
         if values["number"] and session and self.db.execute(
@@ -278,16 +311,89 @@ class ProposalStore:
 
     def void(self, proposal_id: int, reason: str) -> None:
         """Void a proposal entered by mistake (its number is not given again); refused while other proposals
-        are merged into it."""
+        are merged into it or split off it."""
         if not (reason or "").strip():
             raise UserError("作废提案时请填写原因")
         self._live(proposal_id)
         merged = self._merged_count(proposal_id)
         if merged:
             raise UserError(f"已有{merged}件提案并入该提案，请先修改这些提案的审查结果，再作废")
+        parts = len(self.split_ids(proposal_id))
+        if parts:
+            raise UserError(f"已从该提案拆分出{parts}件提案，请先作废拆分出的提案，再作废")
         with transaction(self.db) as conn:
             conn.execute(f"UPDATE proposals SET voided_at = {NOW_SQL}, void_reason = ? WHERE id = ?",
                          [reason.strip(), proposal_id])
+
+    # --- split ----------------------------------------------------------------------------------------
+    def split_refusal(self, proposal_id: int) -> str:
+        """Why the proposal cannot be split ('' when it can): missing, voided, of a voided session, merged into
+        another, or others merged into it."""
+        row = self.get(proposal_id)
+        if row is None:
+            return f"提案 {proposal_id} 不存在"
+        number = row["number"]
+        if row["voided_at"]:
+            return f"提案 {number} 已作废，不能拆分"
+        session = self.congress.get_session(row["session_id"])
+        if session is None or session["voided_at"]:
+            return f"提案 {number} 所属的会议已作废，不能拆分"
+        if row["review"] == MERGED:
+            target = self.get(row["merged_into_id"]) or {}
+            return (f"提案 {number} 已并入提案 {target.get('number', '')}，不能拆分；"
+                    "如确需拆分，请先修改它的审查结果")
+        merged = self._merged_count(proposal_id)
+        if merged:
+            return f"已有{merged}件提案并入提案 {number}，不能拆分；请先修改这些提案的审查结果"
+        return ""
+
+    def split(self, proposal_id: int, parts: list[SplitPart]) -> list[int]:
+        """Split parts off a proposal (拆分, see the module text): each part becomes a new proposal of the same
+        session with the original's proposer, co-signers and submitted date, numbered in order; returns their
+        ids in the order given. Raises UserError when the proposal cannot be split or no part is given, and
+        ValidationError with every problem — a part's own (案由, 类别…) as a :class:`PartProblem`, one about
+        the original's people or date once — when a part would not be filed."""
+        refusal = self.split_refusal(proposal_id)
+        if refusal:
+            raise UserError(refusal)
+        parts = list(parts or [])
+        if not parts:
+            raise UserError("请至少填写一件拆分出的提案")
+        original = self.as_input(proposal_id)
+        kept = (original.category,) if original.category else ()
+        planned: list[tuple[dict, list[int]]] = []
+        problems: list[Problem] = []
+        for index, part in enumerate(parts):
+            data = ProposalInput(original.session_id, title=part.title or "", reason=part.reason or "",
+                                 measures=part.measures or "", proposer_member_id=original.proposer_member_id,
+                                 proposer_text=original.proposer_text, cosigner_ids=list(original.cosigner_ids),
+                                 category=part.category or "", submitted_on=original.submitted_on)
+            values, cosigners, found = self.check(data, kept_categories=kept)
+            for p in found:
+                if p.severity != "error":
+                    continue  # the original's warnings (delegates, co-signers), shown when it was filed
+                if p.field in SPLIT_PART_FIELDS:
+                    label = f"第{index + 1}件·{PROPOSAL_FIELD_LABELS[p.field]}"
+                    problems.append(PartProblem(p.field, p.message, p.severity, label, part=index))
+                elif not any((q.field, q.message) == (p.field, p.message) for q in problems):
+                    problems.append(p)
+            values["split_from_id"] = proposal_id
+            planned.append((values, cosigners))
+        if problems:
+            raise ValidationError(problems)
+        ids = []
+        with transaction(self.db) as conn:
+            for values, cosigners in planned:
+                values["seq"], values["number"] = self.next_number(original.session_id)
+                ids.append(conn.execute(f"INSERT INTO proposals ({', '.join(values)}) "
+                                        f"VALUES ({', '.join('?' * len(values))})", list(values.values())).lastrowid)
+                self._write_cosigners(conn, ids[-1], cosigners)
+        return ids
+
+    def split_ids(self, proposal_id: int) -> list[int]:
+        """The live proposals split off this one, by number."""
+        return [r[0] for r in self.db.execute("SELECT id FROM proposals WHERE split_from_id = ? AND voided_at IS NULL "
+                                              "ORDER BY seq, id", [proposal_id])]
 
     # --- reading --------------------------------------------------------------------------------------
     def get(self, proposal_id: int) -> dict | None:

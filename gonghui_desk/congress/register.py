@@ -17,7 +17,9 @@ Status (``STATUSES``), from the review and the **latest live round** of handling
 
 Counts of a session (:func:`session_dashboard`), in 件:
 
-* 收到 (``received``): every live proposal of the session, merged ones included;
+* 收到 (``received``): every live proposal of the session, merged ones included, and the parts split off
+  another at review (拆分): each part is a proposal in its own right, counted in 收到 and by its own review;
+  ``split`` counts them (其中由拆分形成N件), the original being counted once, as itself;
 * 立案, 不立案, 转意见建议, 并案, 待审查: by the review's outcome (a merged proposal is not 立案: it is
   counted once, in the proposal it was merged into, which is);
 * 已答复: 立案 proposals whose latest round has a reply; 办结: 立案 proposals that are 已办结;
@@ -146,7 +148,7 @@ def proposal_ids(db: sqlite_utils.Database, f: ProposalFilter, order: str = "num
 _ROW_SQL = f"""SELECT p.*, s.number AS session_number, s.kind AS session_kind, s.held_on AS session_held_on,
                       s.term_id, t.number AS term_number, pm.name AS proposer_member_name,
                       coalesce(pm.name, p.proposer_text) AS proposer_name,
-                      mi.number AS merged_into_number,
+                      mi.number AS merged_into_number, sf.number AS split_from_number,
                       (SELECT count(*) FROM proposals x WHERE x.merged_into_id = p.id AND x.voided_at IS NULL)
                           AS merged_count,
                       h.id AS handling_id, h.round, h.lead_department, h.co_departments, h.leader, h.assigned_on,
@@ -156,6 +158,7 @@ _ROW_SQL = f"""SELECT p.*, s.number AS session_number, s.kind AS session_kind, s
                JOIN congress_terms t ON t.id = s.term_id
                LEFT JOIN members pm ON pm.id = p.proposer_member_id
                LEFT JOIN proposals mi ON mi.id = p.merged_into_id
+               LEFT JOIN proposals sf ON sf.id = p.split_from_id
                {_LATEST}"""
 
 
@@ -163,7 +166,9 @@ def proposal_rows(db: sqlite_utils.Database, ids, *, today: dt.date | str | None
     """The rows of the given proposals keyed by id: every proposal column plus term_id, term_number,
     session_number, session_kind, session_held_on, session_title, proposer_name (the member, or the
     proposer by name), proposer_member_name, cosigners ("张三、李四", in the order given), cosigner_ids,
-    cosigner_count, merged_into_number, merged_count (proposals merged into this one), the latest live
+    cosigner_count, merged_into_number, merged_count (proposals merged into this one), split_from_number
+    (the proposal this one was split off, '' when none), split_numbers (the live proposals split off this
+    one, by number, a list), the latest live
     round — handling_id, round (None without one), lead_department, co_departments (a list),
     co_departments_text ("财务部、工会"), leader, assigned_on, deadline, reply, replied_on, result,
     result_reason, rating, rated_on, rating_notes — then status and overdue (bool)."""
@@ -181,9 +186,15 @@ def proposal_rows(db: sqlite_utils.Database, ids, *, today: dt.date | str | None
                     WHERE c.voided_at IS NULL AND c.proposal_id IN ({', '.join('?' * len(chunk))})
                     ORDER BY c.proposal_id, c.id""", chunk):
             cosigners[proposal_id].append((member_id, name))
+        parts: dict[int, list[str]] = {i: [] for i in chunk}
+        for proposal_id, number in db.execute(
+                f"""SELECT split_from_id, number FROM proposals WHERE voided_at IS NULL
+                    AND split_from_id IN ({', '.join('?' * len(chunk))}) ORDER BY split_from_id, seq, id""", chunk):
+            parts[proposal_id].append(number)
         for proposal_id in chunk:
             if proposal_id in rows:
                 row = rows[proposal_id]
+                row["split_numbers"] = parts[proposal_id]
                 row["cosigner_ids"] = [m for m, _ in cosigners[proposal_id]]
                 row["cosigners"] = "、".join(n for _, n in cosigners[proposal_id])
                 row["cosigner_count"] = len(cosigners[proposal_id])
@@ -193,6 +204,7 @@ def proposal_rows(db: sqlite_utils.Database, ids, *, today: dt.date | str | None
         row["co_departments_text"] = "、".join(row["co_departments"])
         row["overdue"] = bool(row["overdue"])
         row["merged_into_number"] = row["merged_into_number"] or ""
+        row["split_from_number"] = row["split_from_number"] or ""
         for key in ("lead_department", "leader", "reply", "result", "result_reason", "rating", "rating_notes"):
             row[key] = row[key] or ""
     return rows
@@ -326,6 +338,7 @@ class SessionDashboard:
     not_registered: int = 0  # 不立案
     to_suggestions: int = 0  # 转意见建议
     merged: int = 0  # 并案
+    split: int = 0  # 拆分形成: parts split off another proposal (counted in 收到 and by their own review)
     to_assign: int = 0  # 待交办
     in_progress: int = 0  # 办理中
     replied: int = 0  # 已答复 (of 立案)
@@ -386,10 +399,11 @@ def session_dashboard(db: sqlite_utils.Database, session_id: int,
         f"""SELECT {_COUNTS},
                    count(*) FILTER (WHERE p.review = '立案' AND h.rating = '满意'),
                    count(*) FILTER (WHERE p.review = '立案' AND h.rating = '基本满意'),
-                   count(*) FILTER (WHERE p.review = '立案' AND h.rating = '不满意')
+                   count(*) FILTER (WHERE p.review = '立案' AND h.rating = '不满意'),
+                   count(*) FILTER (WHERE p.split_from_id IS NOT NULL)
             {_FROM} WHERE {where}""", params).fetchone()
     (board.received, board.registered, board.replied, board.completed, board.overdue, _satisfied, board.rated,
-     board.satisfied, board.fairly_satisfied, board.dissatisfied) = row
+     board.satisfied, board.fairly_satisfied, board.dissatisfied, board.split) = row
     statuses = board.by_status
     board.pending_review, board.not_registered = statuses["待审查"], statuses["不立案"]
     board.to_suggestions, board.merged = statuses["转意见建议"], statuses["已并案"]

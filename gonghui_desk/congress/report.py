@@ -6,7 +6,9 @@ session's proposal rows (:func:`iter_proposals`), so it agrees with the proposal
 * title "关于<第五届教代会第二次会议>提案办理情况的报告"; "——在<the next live session>上" under it when that
   session is already set up; salutation 各位代表：; a mandate line;
 * 一、提案的提出和审查情况: the date held, 收到 N件 (by delegates, by delegations), the review — 立案 with
-  立案率 (base 收到), 不立案, 转为意见和建议, 并案, 待审查 — and the categories (其中…);
+  立案率 (base 收到), 不立案, 转为意见和建议, 并案, 待审查, and the proposals split at review (拆分, only when
+  there are any: "审查中，K件提案因涉及多个事项，按一事一案的原则拆分，拆分形成M件（已计入收到的提案）") —
+  and the categories (其中…);
 * 二、提案的交办和办理情况 (when anything is 立案): （一）交办和答复 (交办, 待交办, 答复率 on 立案, 办理中 and
   逾期), （二）办理结果 (results of the answered ones; 办结率 on 立案), （三）提案人评价 (满意, 基本满意,
   不满意; 满意率 on 已评价; second rounds), （四）各承办部门办理情况 (a table: 主办, 协办, 已答复, 答复率,
@@ -164,8 +166,15 @@ def _review_section(w: _Writer, session: dict, board: SessionDashboard, rows: li
 
     reviewed = board.received - board.pending_review
     w.figures.append(Figure("已审查", f"{reviewed}件", f"收到{board.received}件－待审查{board.pending_review}件"))
+    split = ""
+    if board.split:
+        originals = len({r["split_from_id"] for r in rows if r["split_from_id"] is not None})
+        split = (f"{w.n(originals, '拆分的提案', '审查中按一事一案拆分的提案（原提案保留）')}提案因涉及多个事项，"
+                 f"按一事一案的原则拆分，拆分形成{w.n(board.split, '拆分形成', '由其他提案拆分形成的提案，已计入收到提案')}"
+                 "（已计入收到的提案）")
     if reviewed == 0:
-        blocks.append(Paragraph("上述提案尚待提案工作委员会审查。"))
+        blocks.append(Paragraph(f"提案工作委员会正在审查上述提案，{split}。" if split
+                                else "上述提案尚待提案工作委员会审查。"))
     else:
         parts = []
         if is_complete(board.registered, board.received):
@@ -186,7 +195,7 @@ def _review_section(w: _Writer, session: dict, board: SessionDashboard, rows: li
             tail = f"；另有{w.n(board.pending_review, '待审查', '尚未审查的提案')}尚待审查。"
         else:
             lead, tail = "提案工作委员会对收到的提案逐件进行了审查：", "。"
-        blocks.append(Paragraph(lead + "；".join(parts) + tail))
+        blocks.append(Paragraph(lead + "；".join(parts) + tail + (f"审查中，{split}。" if split else "")))
 
     categories = [c for c in board.by_category if c.received]
     if categories and not (len(categories) == 1 and categories[0].category == "未分类"):

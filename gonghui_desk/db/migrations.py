@@ -563,6 +563,7 @@ def _v5_congress(conn: sqlite3.Connection) -> None:
         CREATE INDEX congress_delegates_member ON congress_delegates(member_id) WHERE voided_at IS NULL;
 
         -- 提案 (一事一案). review: '' (待审查), 立案, 不立案, 转意见建议, 并案 (merged into merged_into_id).
+        -- split_from_id: a proposal split off another at review (拆分); both stay and are linked.
         CREATE TABLE proposals (
             id INTEGER PRIMARY KEY,
             session_id INTEGER NOT NULL REFERENCES congress_sessions(id),
@@ -578,6 +579,7 @@ def _v5_congress(conn: sqlite3.Connection) -> None:
             review TEXT NOT NULL DEFAULT '' CHECK (review IN ('','立案','不立案','转意见建议','并案')),
             review_reason TEXT NOT NULL DEFAULT '',
             merged_into_id INTEGER REFERENCES proposals(id),
+            split_from_id INTEGER REFERENCES proposals(id),       -- 拆分: the proposal this one was split off
             reviewer TEXT NOT NULL DEFAULT '',
             reviewed_on TEXT,
             notes TEXT NOT NULL DEFAULT '',
@@ -592,6 +594,7 @@ def _v5_congress(conn: sqlite3.Connection) -> None:
         CREATE INDEX proposals_session ON proposals(session_id, review) WHERE voided_at IS NULL;
         CREATE INDEX proposals_proposer ON proposals(proposer_member_id) WHERE voided_at IS NULL;
         CREATE INDEX proposals_merged ON proposals(merged_into_id) WHERE merged_into_id IS NOT NULL;
+        CREATE INDEX proposals_split ON proposals(split_from_id) WHERE split_from_id IS NOT NULL;
 
         -- 附议人
         CREATE TABLE proposal_cosigners (

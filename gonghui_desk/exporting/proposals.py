@@ -8,8 +8,9 @@ as the paper form, in blocks the printer keeps whole:
 * the proposal: 编号, 类别, 提交日期; 提案人 with 所在部门 and 代表团 (代表组 in a school); 附议人; 案由;
   理由 and 办法和措施 in boxes at least :data:`TEXT_BOX_MM` tall that grow with the text; 备注 when there is one;
 * 提案工作委员会审查意见: the outcomes as boxes to tick (■ the recorded one, □ the others), the merged-into
-  proposal or the proposals merged into this one, the committee's opinion, the reviewer and the date — or,
-  before the review, room to write and "签名：　年　月　日";
+  proposal or the proposals merged into this one, a split noted ("本件由…号提案拆分", "本件已拆分出…"), the
+  committee's opinion, the reviewer and the date — or, before the review, room to write and
+  "签名：　年　月　日";
 * for a 立案 proposal (and one not reviewed yet) each round of handling: 主办单位, 协办单位, 责任领导,
   交办日期, 办理期限 (marked 已逾期 when the round is unanswered past it), 承办单位答复 (the reply, the
   result ticked, the reason of 暂不能解决, the date) and 提案人意见 (the rating ticked, the notes, the date);
@@ -224,6 +225,20 @@ def _merged_from(db: sqlite_utils.Database, proposal_id: int) -> str:
     return "、".join(f"{number}（{who}）" if who else number for number, who in rows)
 
 
+def _split_notes(db: sqlite_utils.Database, row: dict) -> list[str]:
+    """"本件由第3届第2次-001号提案“…”拆分。" and "本件已拆分出2件提案：第3届第2次-004“…”、…。"."""
+    notes = []
+    if row["split_from_id"] is not None:
+        source = db.execute("SELECT number, title FROM proposals WHERE id = ?", [row["split_from_id"]]).fetchone()
+        if source:
+            notes.append(f"本件由{source[0]}号提案“{source[1]}”拆分。")
+    if row["split_numbers"]:
+        parts = db.execute("SELECT number, title FROM proposals WHERE split_from_id = ? AND voided_at IS NULL "
+                           "ORDER BY seq, id", [row["id"]]).fetchall()
+        notes.append(f"本件已拆分出{len(parts)}件提案：" + "、".join(f"{n}“{t}”" for n, t in parts) + "。")
+    return notes
+
+
 def _review_grid(db: sqlite_utils.Database, row: dict) -> FormGrid:
     review = row["review"]
     lines = [f"审查结果：{checkboxes(OUTCOMES, review, OUTCOME_WORDS)}"]
@@ -235,6 +250,7 @@ def _review_grid(db: sqlite_utils.Database, row: dict) -> FormGrid:
     merged = _merged_from(db, row["id"]) if row["merged_count"] else ""
     if merged:
         lines.append(f"并入本案的提案：{merged}")
+    lines += _split_notes(db, row)
     if review:
         footer = f"审查人：{row['reviewer'] or '　' * 6}　　审查日期：{row['reviewed_on'] or '　' * 5}"
     else:
@@ -452,14 +468,16 @@ def _counts(pairs) -> str:
 
 def summary_totals_lines(board: SessionDashboard, *, listed: int | None = None,
                          registered_only: bool = False) -> list[str]:
-    """The totals block of a session: what the table lists (when a filter narrows it), 收到 and 立案 with
-    立案率, the other outcomes, 答复率 and 办结率 over 立案, 满意率 over the rated, and by category."""
+    """The totals block of a session: what the table lists (when a filter narrows it), 收到 (and how many of
+    them were formed by splitting, when any) and 立案 with 立案率, the other outcomes, 答复率 and 办结率 over
+    立案, 满意率 over the rated, and by category."""
     lines = []
     if listed is not None:
         lines.append(f"本表列出{'立案提案' if registered_only else '提案'} {listed} 件。")
     others = _counts([("不立案", board.not_registered), ("转为意见建议", board.to_suggestions),
                       ("并案", board.merged), ("待审查", board.pending_review)])
-    lines.append(f"合计：本次会议收到提案 {board.received} 件，立案 {board.registered} 件，"
+    split = f"（其中由拆分形成 {board.split} 件）" if board.split else ""
+    lines.append(f"合计：本次会议收到提案 {board.received} 件{split}，立案 {board.registered} 件，"
                  f"{_rate('立案率', board.filing_rate)}" + (f"；{others}" if others else "") + "。")
     handling = _counts([("待交办", board.to_assign), ("办理中", board.in_progress)])
     lines.append(f"办理：已答复 {board.replied} 件，{_rate('答复率', board.reply_rate)}；办结 {board.completed} 件，"

@@ -12,14 +12,16 @@ blocking (it deletes itself when closed). Three tabs:
   delegation / joint delegates by name. 附议人 are added from the delegate list or any member, and removed.
   A new proposal is saved first; the dialog then stays on it and the other tabs open.
 * 审查 — :class:`~gonghui_desk.ui.proposal_sections.ReviewSection`: 立案 / 不立案 (reason) / 转为意见建议 / 并案 into
-  a 立案 proposal of the same session; the links to the proposal it was merged into and to those merged into it
-  open the other proposal (:meth:`ProposalDialog.open_linked`).
+  a 立案 proposal of the same session; 拆分为多件… opens :class:`~gonghui_desk.ui.proposal_split.SplitDialog`
+  (:meth:`ProposalDialog.start_split`), which files the parts as new proposals; the links to the proposal it was
+  merged into, to those merged into it, to the one it was split off and to those split off it open the other
+  proposal (:meth:`ProposalDialog.open_linked`).
 * 办理与答复 — one tab per round of handling (:class:`~gonghui_desk.ui.proposal_sections.RoundPanel`): 交办, 答复,
   提案人意见; after 不满意, 再次交办 opens the next round; the latest round can be voided.
 
 The banner under the title says what stands out: 逾期 in red with the deadline, 已办结 in green, 不满意 in amber,
-并案 with a link, and a voided proposal in grey (then everything is read-only); after 不满意 it carries the
-再次交办 button. 作废… asks a reason; 打印提案表…
+并案 with a link, a part split off another (由…拆分) with a link, and a voided proposal in grey (then everything
+is read-only); after 不满意 it carries the 再次交办 button. 作废… asks a reason; 打印提案表…
 prints the paper form (:func:`gonghui_desk.exporting.proposals.proposal_form`) through a preview, built on a
 worker. Every refusal of the store shows its Chinese message in the dialog; every change calls
 :func:`notify_congress_changed`.
@@ -45,6 +47,7 @@ from gonghui_desk.ui.event_tabs import OK_COLOUR, roomy
 from gonghui_desk.ui.exports import run_print
 from gonghui_desk.ui.proposal_form import ProposalFormMixin
 from gonghui_desk.ui.proposal_sections import OUTCOME_TEXTS, ReviewSection, RoundPanel
+from gonghui_desk.ui.proposal_split import SplitDialog
 from gonghui_desk.ui.visit_dialog import HINT_COLOUR, WARNING_COLOUR
 
 TAB_KEYS = ("proposal", "review", "handling")
@@ -105,7 +108,7 @@ class ProposalDialog(ProposalFormMixin, FieldFormMixin, UnsavedChangesMixin, QDi
         self._writing = False
         self.round_panels: list[RoundPanel] = []
         # the sub-dialogs and jobs, kept for tests (each replaced by the next one)
-        self.picker = self.void_dialog = self.void_round_dialog = self.linked_dialog = None
+        self.picker = self.void_dialog = self.void_round_dialog = self.linked_dialog = self.split_dialog = None
         self.print_job = self.print_preview_dialog = None
         self._set_up_form(self._load)
         self._refresh_sections()
@@ -155,6 +158,7 @@ class ProposalDialog(ProposalFormMixin, FieldFormMixin, UnsavedChangesMixin, QDi
         self.review = ReviewSection(self.store, today=self.today)
         self.review.written.connect(partial(self._after_write, "review"))
         self.review.open_requested.connect(self.open_linked)
+        self.review.split_requested.connect(self.start_split)
         review_page = QWidget()
         review_layout = QVBoxLayout(review_page)
         review_layout.addWidget(self.review)
@@ -318,6 +322,10 @@ class ProposalDialog(ProposalFormMixin, FieldFormMixin, UnsavedChangesMixin, QDi
             target = self.store.get(p["merged_into_id"]) or {}
             self.banner.show_text(f"本提案已并入提案 <a href='{p['merged_into_id']}'>{target.get('number', '')}</a>"
                                   f"（{target.get('title', '')}），统计时计入该提案。", style=INFO_BANNER_STYLE)
+        elif p.get("split_from_id"):
+            source = self.store.get(p["split_from_id"]) or {}
+            self.banner.show_text(f"本提案由提案 <a href='{p['split_from_id']}'>{source.get('number', '')}</a>"
+                                  f"（{source.get('title', '')}）拆分而来，单独审查、办理和统计。", style=INFO_BANNER_STYLE)
         else:
             self.banner.hide()
 
@@ -335,11 +343,15 @@ class ProposalDialog(ProposalFormMixin, FieldFormMixin, UnsavedChangesMixin, QDi
         if self.is_new:
             self.handling_hint.setText("保存提案后才能审查和交办。")
             return
+        merged_into = self.store.get(self.proposal["merged_into_id"]) if self.proposal["merged_into_id"] else None
+        merged_from = [self.store.get(i) for i in self.store.merged_ids(self.proposal_id)]
+        split_from = self.store.get(self.proposal["split_from_id"]) if self.proposal["split_from_id"] else None
+        split_parts = [self.store.get(i) for i in self.store.split_ids(self.proposal_id)]
         if source == "review" or not self.review.is_dirty():
-            merged_into = self.store.get(self.proposal["merged_into_id"]) if self.proposal["merged_into_id"] else None
-            merged_from = [self.store.get(i) for i in self.store.merged_ids(self.proposal_id)]
             self.review.load(self.proposal, self._merge_choices(), merged_into, merged_from,
-                             read_only=self.is_voided)
+                             read_only=self.is_voided, split_from=split_from, split_parts=split_parts)
+        else:  # unsaved review edits stay; the links follow the store
+            self.review.show_links(merged_into, merged_from, split_from, split_parts)
         handlings = self.store.handlings(self.proposal_id)
         key = (tuple(h["id"] for h in handlings), self.proposal["review"] == REGISTERED, self.is_voided)
         if key != self._rounds_key or not any(p.is_dirty() for p in self.round_panels):
@@ -516,11 +528,31 @@ class ProposalDialog(ProposalFormMixin, FieldFormMixin, UnsavedChangesMixin, QDi
         self._reload_form()
         self._after_write("void", f"已作废提案 {number}")
 
+    def start_split(self) -> SplitDialog | None:
+        """拆分为多件…: the split dialog over this one (kept in ``split_dialog``); the parts it files are
+        announced and linked here once it is done."""
+        if self.is_new or self.is_voided:
+            return None
+        dialog = SplitDialog(self.store, self.proposal_id, parent=self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.split_done.connect(self._after_split)
+        self.split_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _after_split(self, ids: list) -> None:
+        numbers = "、".join(self.store.get(i)["number"] for i in ids)
+        number = self.proposal["number"]
+        self._after_write("split", f"提案 {number} 已拆分出{len(ids)}件提案：{numbers}")
+        self.review.say(self.review.message_label, f"已拆分出{len(ids)}件提案：{numbers}。如需要，请到“提案内容”页"
+                        "把本提案的案由改为剩下的事项。", OK_COLOUR)
+
     def _link_activated(self, target: str) -> None:
         self.open_linked(int(target))
 
     def open_linked(self, proposal_id: int) -> "ProposalDialog":
-        """Open another proposal (the one this was merged into, or one merged into this) over this dialog."""
+        """Open another proposal (the one this was merged into or split off, or one merged into this or split
+        off it) over this dialog."""
         self.linked_dialog = open_proposal_dialog(self, self.context, proposal_id, today=self.today)
         return self.linked_dialog
 

@@ -1,9 +1,11 @@
 """The 审查 and 办理与答复 tabs of the proposal dialog (:mod:`gonghui_desk.ui.proposal_dialog`).
 
 * :class:`ReviewSection` — the committee's review: 待审查 / 立案 / 不立案 (its reason) / 转为意见建议 / 并案 into a 立案
-  proposal of the same session chosen from a list; reviewer and date; 保存审查结果. The links 并入 (to the
-  proposal it was merged into) and 并入本案的提案 (the ones merged into it) ask the dialog to open the other
-  proposal (``open_requested(id)``).
+  proposal of the same session chosen from a list; reviewer and date; 保存审查结果. 拆分为多件… asks the dialog to
+  split the proposal (``split_requested``; a proposal that cannot be split says why in the message line). The
+  links 并入 (to the proposal it was merged into), 并入本案的提案 (the ones merged into it), 由…拆分 (the proposal
+  it was split off) and 拆分出 (the ones split off it) ask the dialog to open the other proposal
+  (``open_requested(id)``).
 * :class:`RoundPanel` — one round of handling: 交办 (主办 department from the 承办部门 list, 协办 departments ticked
   in a list, 责任领导, 交办日期, 办理期限), the department's 答复 (text, date, 办理结果, the reason for 暂不能解决) and
   the proposer's 意见 (满意 / 基本满意 / 不满意, date, what they said). Only the latest round is editable; after
@@ -119,6 +121,7 @@ class ReviewSection(_Section):
     """The review of one proposal (see the module text)."""
 
     open_requested = Signal(int)
+    split_requested = Signal()
 
     KEYS = ("outcome", "review_reason", "merged_into_id", "reviewer", "reviewed_on")
 
@@ -179,7 +182,9 @@ class ReviewSection(_Section):
         links_layout = QVBoxLayout(links)
         self.merged_into_label = QLabel()
         self.merged_from_label = QLabel()
-        for label in (self.merged_into_label, self.merged_from_label):
+        self.split_from_label = QLabel()
+        self.split_parts_label = QLabel()
+        for label in (self.merged_into_label, self.merged_from_label, self.split_from_label, self.split_parts_label):
             label.setWordWrap(True)
             label.setTextFormat(Qt.RichText)
             label.linkActivated.connect(self._link)
@@ -191,12 +196,26 @@ class ReviewSection(_Section):
         self.hint_label.setWordWrap(True)
         self.hint_label.setStyleSheet(f"color: {HINT_COLOUR};")
         layout.addWidget(self.hint_label)
+        split_row = QHBoxLayout()
+        self.split_hint = QLabel("拆分：一件提案涉及多个事项时，可以按一事一案拆分为多件；拆分出的每一件都是一件新提案，"
+                                 "单独审查、办理和统计，原提案保留并与之关联。")
+        self.split_hint.setWordWrap(True)
+        self.split_hint.setStyleSheet(f"color: {HINT_COLOUR};")
+        split_row.addWidget(self.split_hint, 1)
+        self.split_button = QPushButton("拆分为多件…")
+        self.split_button.setToolTip("把本提案涉及的其他事项拆分出来，各登记为一件新提案")
+        self.split_button.clicked.connect(self.request_split)
+        roomy(self.split_button)
+        split_row.addWidget(self.split_button, 0, Qt.AlignTop)
+        layout.addLayout(split_row)
         layout.addStretch(1)
 
     # --- loading ---------------------------------------------------------------------------------
     def load(self, proposal: dict, merge_choices: list[tuple[int, str]], merged_into: dict | None,
-             merged_from: list[dict], *, read_only: bool) -> None:
-        """Show the stored review; ``merge_choices`` are the session's 立案 proposals (id, text)."""
+             merged_from: list[dict], *, read_only: bool, split_from: dict | None = None,
+             split_parts: list[dict] = ()) -> None:
+        """Show the stored review; ``merge_choices`` are the session's 立案 proposals (id, text); the links
+        as :meth:`show_links`."""
         self._loading = True
         self.proposal = proposal
         self.read_only = read_only
@@ -215,6 +234,17 @@ class ReviewSection(_Section):
         self.reason_edit.setPlainText(proposal["review_reason"] or "")
         self.reviewer_edit.setText(proposal["reviewer"] or _last_reviewer.get(proposal["session_id"], ""))
         self.date_edit.setText(proposal["reviewed_on"] or self.today.isoformat())
+        self.show_links(merged_into, merged_from, split_from, split_parts)
+        self._loading = False
+        self._initial = self.state()
+        self.show_problems([], self.KEYS)
+        self.message_label.hide()
+        self._enable()
+
+    def show_links(self, merged_into: dict | None, merged_from: list[dict], split_from: dict | None = None,
+                   split_parts: list[dict] = ()) -> None:
+        """The links to the proposal this one was merged into, those merged into it, the one it was split
+        off and those split off it (each proposal a dict with id, number, title)."""
         if merged_into:
             self.merged_into_label.setText("本提案已并入：" + proposal_link(merged_into["id"], merged_into["number"],
                                                                        merged_into["title"]))
@@ -225,12 +255,17 @@ class ReviewSection(_Section):
             self.merged_from_label.setText(f"并入本提案的提案（{len(merged_from)}件）：<br>" + "<br>".join(
                 proposal_link(p["id"], p["number"], p["title"]) for p in merged_from))
         self.merged_from_label.setVisible(bool(merged_from))
-        self.links_box.setVisible(bool(merged_into or merged_from))
-        self._loading = False
-        self._initial = self.state()
-        self.show_problems([], self.KEYS)
-        self.message_label.hide()
-        self._enable()
+        if split_from:
+            self.split_from_label.setText(f"本提案由提案 <a href='{split_from['id']}'>{split_from['number']}</a>"
+                                          f"（{split_from['title']}）拆分而来")
+        self.split_from_label.setVisible(bool(split_from))
+        if split_parts:
+            self.split_parts_label.setText(f"拆分出（{len(split_parts)}件）：<br>" + "<br>".join(
+                proposal_link(p["id"], p["number"], p["title"]) for p in split_parts))
+        self.split_parts_label.setVisible(bool(split_parts))
+        merges, splits = bool(merged_into or merged_from), bool(split_from or split_parts)
+        self.links_box.setTitle("并案与拆分情况" if merges and splits else ("拆分情况" if splits else "并案情况"))
+        self.links_box.setVisible(merges or splits)
 
     def _enable(self) -> None:
         outcome = self.outcome()
@@ -244,6 +279,8 @@ class ReviewSection(_Section):
         self.reason_caption.setText("不立案理由 *：" if outcome == NOT_REGISTERED else "审查意见：")
         self.reason_edit.setPlaceholderText(REASON_PLACEHOLDERS.get(outcome, ""))
         self.save_button.setVisible(not self.read_only)
+        self.split_button.setVisible(not self.read_only)
+        self.split_hint.setVisible(not self.read_only)
 
     # --- values ----------------------------------------------------------------------------------
     def outcome(self) -> str:
@@ -273,6 +310,18 @@ class ReviewSection(_Section):
 
     def _link(self, target: str) -> None:
         self.open_requested.emit(int(target))
+
+    def request_split(self) -> bool:
+        """拆分为多件…: ask the dialog to open the split dialog, or say why this proposal cannot be split."""
+        if self.read_only or self.proposal is None:
+            return False
+        refusal = self.store.split_refusal(self.proposal["id"])
+        if refusal:
+            self.say(self.message_label, refusal)
+            return False
+        self.message_label.hide()
+        self.split_requested.emit()
+        return True
 
     # --- saving ----------------------------------------------------------------------------------
     def save(self) -> bool:
