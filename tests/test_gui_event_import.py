@@ -18,6 +18,7 @@ from gonghui_desk.ui.event_import_wizard import EventImportWizard
 from gonghui_desk.ui.import_wizard import ERROR_COLOUR, WARNING_COLOUR
 from gonghui_desk.union import UnionProfile, add_sub_unit, save_profile
 from tests.conftest import TODAY
+from tests.wizard_steps import to_mapping, to_preview, to_summary
 
 pytestmark = pytest.mark.usefixtures("no_job_left_running")
 
@@ -69,23 +70,6 @@ def make_wizard(context, qtbot, path=None, parent=None) -> EventImportWizard:
     qtbot.addWidget(wizard)
     wizard.show()
     return wizard
-
-
-def to_mapping(wizard, qtbot) -> None:
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.mapping_page, timeout=15000)
-
-
-def to_preview(wizard, qtbot) -> None:
-    to_mapping(wizard, qtbot)
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.preview_page and wizard.preview_page.plan is not None
-                    and not wizard.preview_page.busy, timeout=15000)
-
-
-def to_summary(wizard, qtbot) -> None:
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=15000)
 
 
 def event_names(context) -> list[str]:

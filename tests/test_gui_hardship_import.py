@@ -17,6 +17,7 @@ from gonghui_desk.ui.import_wizard import ERROR_COLOUR, WARNING_COLOUR
 from gonghui_desk.union import add_sub_unit
 
 from conftest import TODAY, VALID_IDS
+from wizard_steps import to_mapping, to_preview, to_summary
 
 HEADER = ["序号", "户主姓名", "公民身份号码", "工作单位", "困难类型", "建档级别", "致困原因", "本人月收入（元）",
           "家庭其他年收入（元）", "家庭人口", "家庭月人均收入", "建档时间", "档案状态", "脱困/注销日期", "脱困/注销原因"]
@@ -72,23 +73,6 @@ def make_wizard(context, qtbot, path=None) -> HardshipImportWizard:
     qtbot.addWidget(wizard)
     wizard.show()
     return wizard
-
-
-def to_mapping(wizard, qtbot) -> None:
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.mapping_page, timeout=15000)
-
-
-def to_preview(wizard, qtbot) -> None:
-    to_mapping(wizard, qtbot)
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.preview_page and wizard.preview_page.plan is not None
-                    and not wizard.preview_page.busy, timeout=15000)
-
-
-def to_summary(wizard, qtbot) -> None:
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=15000)
 
 
 def files(context) -> list[dict]:

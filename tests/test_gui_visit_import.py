@@ -18,6 +18,7 @@ from gonghui_desk.ui.visit_import_wizard import VisitImportWizard
 from gonghui_desk.union import add_sub_unit
 
 from conftest import TODAY, VALID_IDS
+from wizard_steps import to_mapping, to_preview, to_summary
 
 HEADER = ["序号", "被慰问人", "部门", "慰问事由", "慰问对象", "住院日期", "慰问日期", "慰问人", "慰问金额（元）",
           "慰问品", "慰问品价值", "经费来源", "疾病", "是否签收", "备注"]
@@ -82,23 +83,6 @@ def make_wizard(context, qtbot, path=None) -> VisitImportWizard:
     qtbot.addWidget(wizard)
     wizard.show()
     return wizard
-
-
-def to_mapping(wizard, qtbot) -> None:
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.mapping_page, timeout=15000)
-
-
-def to_preview(wizard, qtbot) -> None:
-    to_mapping(wizard, qtbot)
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.preview_page and wizard.preview_page.plan is not None
-                    and not wizard.preview_page.busy, timeout=15000)
-
-
-def to_summary(wizard, qtbot) -> None:
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=15000)
 
 
 def visits(context) -> list[dict]:

@@ -12,17 +12,15 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from gonghui_desk.exporting.member_roster import MEMBER_SHEET_COLUMNS
-from gonghui_desk.exporting.xlsx import (
-    CENTERED, DATE_FORMAT, TEXT_FORMAT, save_workbook, style_header, style_title,
-)
+from gonghui_desk.exporting.xlsx import DATE_FORMAT, TEXT_FORMAT, save_workbook, style_header, style_title
+from gonghui_desk.importing.templates import HELP_SHEET, add_list_validation, format_rows, write_title_rows
 from gonghui_desk.members import FEMALE_RETIREMENT_AGES, FIELD_BY_KEY, STATUSES, YES_NO
 
 TEMPLATE_TITLE = "会员信息导入模板"
 DATA_SHEET = "会员信息"
-NOTES_SHEET = "填写说明"
+NOTES_SHEET = HELP_SHEET
 HEADER_ROW, FIRST_ROW = 3, 4
 FORMATTED_ROWS = 2000  # rows below the header pre-formatted as text / date
 TEMPLATE_COLUMNS = tuple(c for c in MEMBER_SHEET_COLUMNS if c.key != "status_date")
@@ -74,17 +72,10 @@ def write_member_template(path: str | Path) -> Path:
     ws = wb.active
     ws.title = DATA_SHEET
     width = len(TEMPLATE_COLUMNS)
-    last_letter = get_column_letter(width)
     last_row = HEADER_ROW + FORMATTED_ROWS
 
-    ws["A1"] = TEMPLATE_TITLE
-    style_title(ws["A1"])
-    ws.merge_cells(f"A1:{last_letter}1")
+    write_title_rows(ws, TEMPLATE_TITLE, INSTRUCTION, width, note_height=30)
     ws.row_dimensions[1].height = 32
-    ws["A2"] = INSTRUCTION
-    ws.merge_cells(f"A2:{last_letter}2")
-    ws.row_dimensions[2].height = 30
-    ws["A2"].alignment = CENTERED
     ws.row_dimensions[HEADER_ROW].height = 30
 
     choices = _choice_lists()
@@ -96,18 +87,13 @@ def write_member_template(path: str | Path) -> Path:
         number_format = {"id": TEXT_FORMAT, "date": DATE_FORMAT}.get(column.kind)
         if number_format:
             ws.column_dimensions[letter].number_format = number_format
-            for row in range(FIRST_ROW, last_row + 1):
-                ws.cell(row, index).number_format = number_format
+            format_rows(ws, index, FIRST_ROW, last_row, number_format)
         if column.key in choices:
             values, strict = choices[column.key]
-            listed = "、".join(values)
-            validation = DataValidation(
-                type="list", formula1=f'"{",".join(values)}"', allow_blank=True,
-                errorStyle="stop" if strict else "warning", showErrorMessage=True, errorTitle=column.label,
-                error=f"请从下拉列表中选择：{listed}" if strict
-                else f"{column.label}通常为：{listed}。确需填写其他内容的，请选“是”。")
-            validation.add(f"{letter}{FIRST_ROW}:{letter}{last_row}")
-            ws.add_data_validation(validation)
+            add_list_validation(ws, f"{letter}{FIRST_ROW}:{letter}{last_row}", values, title=column.label,
+                                error_style="stop" if strict else "warning",
+                                error=None if strict else f"{column.label}通常为：{'、'.join(values)}。"
+                                                          "确需填写其他内容的，请选“是”。")
     ws.freeze_panes = f"B{FIRST_ROW}"
 
     _write_notes(wb.create_sheet(NOTES_SHEET), choices)

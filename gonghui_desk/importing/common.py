@@ -168,6 +168,12 @@ def person_name(value) -> str:
     return re.sub(r"\s+", "", text) if _CHINESE_NAME.fullmatch(text) else text
 
 
+def plain_text(value) -> str:
+    """A cell's text as a list value is looked up: white space dropped, full-width ／（） made ASCII."""
+    text = re.sub(r"\s+", "", cell_text(value)).replace("／", "/")
+    return text.replace("（", "(").replace("）", ")")
+
+
 class MemberMatcher:
     """Every live member, loaded once, found by ID number or by name and sub-unit.
 

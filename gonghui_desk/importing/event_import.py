@@ -88,6 +88,7 @@ from gonghui_desk.importing.common import (
     check_mapping,
     data_rows,
     person_name,
+    plain_text,
     print_problems,
     print_source,
     read_source,
@@ -322,11 +323,6 @@ def plan_import(db: sqlite_utils.Database, source: ImportSource, mapping: dict[i
 
 
 # --- reading cells ---------------------------------------------------------------------------------------------
-def _plain(value) -> str:
-    text = re.sub(r"\s+", "", cell_text(value)).replace("／", "/")
-    return text.replace("（", "(").replace("）", ")")
-
-
 def chinese_number(text: str) -> int | None:
     """"3", "三", "十二", "二十一" -> the number (1–99), else None."""
     if text.isdigit():
@@ -347,7 +343,7 @@ def _whole_number(value, pattern: str) -> int | None:
         return None
     if isinstance(value, (int, float)):
         return int(value) if float(value).is_integer() else None
-    match = re.fullmatch(pattern, _plain(value))
+    match = re.fullmatch(pattern, plain_text(value))
     return chinese_number(match[1]) if match else None
 
 
@@ -367,7 +363,7 @@ def _yes_no(value, extra_yes=(), extra_no=()) -> bool | None:
     """True / False, None for an empty cell; raises ValueError for anything else."""
     if isinstance(value, bool):
         return value
-    text = _plain(value).lower()
+    text = plain_text(value).lower()
     if not text:
         return None
     if text in YES_TEXTS or text in extra_yes:
@@ -570,7 +566,7 @@ class _Planner:
         name = cell_text(raw.get("event_name"))
         edition = None
         if raw.get("edition") is not None:
-            edition = 1 if _plain(raw.get("edition")) == "首届" else \
+            edition = 1 if plain_text(raw.get("edition")) == "首届" else \
                 _whole_number(raw.get("edition"), r"第?(\d+|[一二两三四五六七八九十]+)届?")
             if edition is None:
                 add("edition", f"“{cell_text(raw.get('edition'))}”不是届次，请填写数字，如 3（表示第3届）")
@@ -601,14 +597,14 @@ class _Planner:
             value = self._list_value(row, key, raw.get(key))
             if value:
                 values[key] = value
-        text = _plain(raw.get("organiser_kind"))
+        text = plain_text(raw.get("organiser_kind"))
         if text:
             kind = text if text in ORGANISER_KINDS else ORGANISER_ALIASES.get(text)
             if kind is None:
                 add("organiser_kind", f"“{cell_text(raw.get('organiser_kind'))}”应为：{'、'.join(ORGANISER_KINDS)}")
             else:
                 values["organiser_kind"] = kind
-        text = _plain(raw.get("status"))
+        text = plain_text(raw.get("status"))
         if text:
             status = text if text in EVENT_STATUSES else STATUS_ALIASES.get(text)
             if status is None:
@@ -638,7 +634,7 @@ class _Planner:
 
     def _list_value(self, row: _Row, key: str, value) -> str:
         """A value of one of the event lists; an unknown one is an error (add it in the settings first)."""
-        text = _plain(value)
+        text = plain_text(value)
         if not text:
             return ""
         allowed = self.lists[key]
@@ -1340,63 +1336,15 @@ def write_events_template(path, db: sqlite_utils.Database | None = None) -> Path
     """Write a blank import template (.xlsx): a title, one instruction line and the header row, 身份证号 as
     text, dates as dates, the choices as drop-down lists (the database's configured lists when ``db`` is
     given, else the default ones), and a second sheet 填写说明 explaining every column."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from gonghui_desk.importing.templates import template_lists, write_template
 
-    from gonghui_desk.exporting.xlsx import (CENTERED, DATE_FORMAT, TEXT_FORMAT, save_workbook, style_header,
-                                             style_title)
-
-    path = Path(path)
-    lists = {key: (value_lists.values(db, list_key) if db is not None else list(value_lists.DEFAULTS[list_key]))
-             for key, list_key in _LIST_KEYS.items()}
+    lists = template_lists(db, _LIST_KEYS)
     lists.update(organiser_kind=list(ORGANISER_KINDS), status=list(EVENT_STATUSES), team_item=["是", "否"],
                  captain=["是", "否"], promoted=["是", "否"])
-    fields = list(EVENT_IMPORT_FIELDS)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "活动导入"
-    last = get_column_letter(len(fields))
-    ws["A1"] = TEMPLATE_TITLE
-    style_title(ws["A1"])
-    ws.merge_cells(f"A1:{last}1")
-    ws["A2"] = TEMPLATE_NOTE
-    ws["A2"].alignment = CENTERED
-    ws.merge_cells(f"A2:{last}2")
-    ws.row_dimensions[2].height = 32
-    first, end = TEMPLATE_HEADER_ROW + 1, TEMPLATE_HEADER_ROW + TEMPLATE_ROWS
-    for index, key in enumerate(fields, 1):
-        letter = get_column_letter(index)
-        label = EVENT_IMPORT_FIELDS[key] + ("*" if key in _TEMPLATE_REQUIRED else "")
-        style_header(ws.cell(TEMPLATE_HEADER_ROW, index, label))
-        ws.column_dimensions[letter].width = _TEMPLATE_WIDTHS.get(key, 10)
-        number_format = TEXT_FORMAT if key == "id_number" else DATE_FORMAT if key in ("start_date", "end_date") \
-            else None
-        if number_format:
-            for row in range(first, end + 1):
-                ws.cell(row, index).number_format = number_format
-        choices = lists.get(key)
-        formula = f'"{",".join(choices or ())}"'
-        if choices and len(formula) <= 255 and not any("," in v for v in choices):  # Excel's limits
-            validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
-                                        errorTitle=EVENT_IMPORT_FIELDS[key],
-                                        error=f"请从下拉列表中选择：{'、'.join(choices)}")
-            validation.add(f"{letter}{first}:{letter}{end}")
-            ws.add_data_validation(validation)
-    ws.freeze_panes = f"B{first}"
-    help_sheet = wb.create_sheet("填写说明")
-    help_sheet.append(["列", "怎么填"])
-    for cell in help_sheet[1]:
-        style_header(cell)
-    for label, text in TEMPLATE_HELP:
-        help_sheet.append([label, text])
-    help_sheet.column_dimensions["A"].width = 14
-    help_sheet.column_dimensions["B"].width = 90
-    for row in help_sheet.iter_rows(min_row=2):
-        row[1].alignment = Alignment(wrap_text=True, vertical="top")
-    save_workbook(wb, path)
-    return path
+    return write_template(path, sheet="活动导入", title=TEMPLATE_TITLE, note=TEMPLATE_NOTE, fields=EVENT_IMPORT_FIELDS,
+                          header_row=TEMPLATE_HEADER_ROW, rows=TEMPLATE_ROWS, lists=lists, widths=_TEMPLATE_WIDTHS,
+                          default_width=10, required=_TEMPLATE_REQUIRED, text=("id_number",),
+                          dates=("start_date", "end_date"), help_rows=TEMPLATE_HELP)
 
 
 __all__ = ["EVENT_IMPORT_FIELDS", "EVENT_SYNONYMS", "REQUIRED_COLUMNS", "EventImportPlan", "EventImportResult",

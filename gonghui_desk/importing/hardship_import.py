@@ -643,6 +643,8 @@ TEMPLATE_TITLE = "困难职工档案导入模板"
 TEMPLATE_FIELDS = tuple(key for key in HARDSHIP_IMPORT_FIELDS if key not in CHECK_ONLY)
 TEMPLATE_HEADER_ROW = 3
 TEMPLATE_ROWS = 500
+TEMPLATE_NOTE = ("每行一户（户主须已在会员名册中）；家庭成员在导入后到档案中补录。档案状态不填视为在档，已脱困或注销的"
+                 "请同时填写日期和原因。家庭年总收入和月人均收入由程序计算，不必填写。")
 _TEMPLATE_WIDTHS = {"name": 10, "id_number": 22, "sub_unit": 14, "bank_account": 24, "close_reason": 18, "notes": 20}
 _TEMPLATE_TEXT = ("id_number", "bank_account")
 _TEMPLATE_DATES = ("opened_on", "closed_on")
@@ -652,44 +654,12 @@ def write_hardship_template(path, db: sqlite_utils.Database | None = None) -> Pa
     """Write a blank import template (.xlsx): a title, one instruction line and the header row,
     with 身份证号 and 银行卡号 formatted as text and the choices as drop-down lists (the
     database's configured lists when ``db`` is given, else the default ones)."""
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from gonghui_desk.importing.templates import template_lists, write_template
 
-    from gonghui_desk.exporting.xlsx import CENTERED, DATE_FORMAT, TEXT_FORMAT, save_workbook, style_header, style_title
-
-    path = Path(path)
-    lists = {key: (value_lists.values(db, list_key) if db is not None else list(value_lists.DEFAULTS[list_key]))
-             for key, list_key in FILE_CHOICES.items()}
+    lists = template_lists(db, FILE_CHOICES)
     lists.update(marital_status=list(MARITAL_STATUSES), single_parent=["是", "否"], zero_employment=["是", "否"],
                  status=list(IMPORT_STATUSES))
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "困难职工档案"
-    last = get_column_letter(len(TEMPLATE_FIELDS))
-    ws["A1"] = TEMPLATE_TITLE
-    style_title(ws["A1"])
-    ws.merge_cells(f"A1:{last}1")
-    ws["A2"] = ("每行一户（户主须已在会员名册中）；家庭成员在导入后到档案中补录。档案状态不填视为在档，已脱困或注销的"
-                "请同时填写日期和原因。家庭年总收入和月人均收入由程序计算，不必填写。")
-    ws["A2"].alignment = CENTERED
-    ws.merge_cells(f"A2:{last}2")
-    ws.row_dimensions[2].height = 32
-    for index, key in enumerate(TEMPLATE_FIELDS, 1):
-        letter = get_column_letter(index)
-        style_header(ws.cell(TEMPLATE_HEADER_ROW, index, HARDSHIP_IMPORT_FIELDS[key]))
-        ws.column_dimensions[letter].width = _TEMPLATE_WIDTHS.get(key, 13)
-        number_format = TEXT_FORMAT if key in _TEMPLATE_TEXT else DATE_FORMAT if key in _TEMPLATE_DATES else None
-        if number_format:
-            for row in range(TEMPLATE_HEADER_ROW + 1, TEMPLATE_HEADER_ROW + TEMPLATE_ROWS + 1):
-                ws.cell(row, index).number_format = number_format
-        formula = f'"{",".join(lists.get(key, ()))}"'
-        if lists.get(key) and len(formula) <= 255 and not any("," in v for v in lists[key]):  # Excel's limits
-            validation = DataValidation(type="list", formula1=formula, allow_blank=True,
-                                        showErrorMessage=True, errorTitle=HARDSHIP_IMPORT_FIELDS[key],
-                                        error=f"请从下拉列表中选择：{'、'.join(lists[key])}")
-            validation.add(f"{letter}{TEMPLATE_HEADER_ROW + 1}:{letter}{TEMPLATE_HEADER_ROW + TEMPLATE_ROWS}")
-            ws.add_data_validation(validation)
-    ws.freeze_panes = f"B{TEMPLATE_HEADER_ROW + 1}"
-    save_workbook(wb, path)
-    return path
+    return write_template(path, sheet="困难职工档案", title=TEMPLATE_TITLE, note=TEMPLATE_NOTE,
+                          fields={key: HARDSHIP_IMPORT_FIELDS[key] for key in TEMPLATE_FIELDS},
+                          header_row=TEMPLATE_HEADER_ROW, rows=TEMPLATE_ROWS, lists=lists, widths=_TEMPLATE_WIDTHS,
+                          default_width=13, text=_TEMPLATE_TEXT, dates=_TEMPLATE_DATES)

@@ -53,6 +53,7 @@ from gonghui_desk.importing.common import (
     check_mapping,
     data_rows,
     person_name,
+    plain_text,
     print_problems,
     print_source,
     read_source,
@@ -163,14 +164,9 @@ def plan_import(db: sqlite_utils.Database, source: ImportSource, mapping: dict[i
 
 
 # --- reading cells ---------------------------------------------------------------------------------------
-def _plain(value) -> str:
-    text = re.sub(r"\s+", "", cell_text(value)).replace("／", "/")
-    return text.replace("（", "(").replace("）", ")")
-
-
 def read_level(value) -> str | None:
     """The level a cell means ("" for an empty cell, None when it cannot be read)."""
-    text = _plain(value)
+    text = plain_text(value)
     if not text:
         return ""
     if text in LEVELS:
@@ -209,7 +205,7 @@ def _year_only(value) -> int | None:
         return None
     if isinstance(value, (int, float)) and float(value).is_integer() and FIRST_YEAR - 50 <= value <= 2200:
         return int(value)
-    match = re.fullmatch(r"(\d{4})(年度?|年)?", _plain(value))
+    match = re.fullmatch(r"(\d{4})(年度?|年)?", plain_text(value))
     return int(match[1]) if match else None
 
 
@@ -252,7 +248,7 @@ class _RowPlanner:
             len(name) >= 4 and (name in self.union_name or self.union_name in name))))
 
     def _kind(self, raw: dict, name: str, add) -> str | None:
-        text = _plain(raw.get("recipient_kind"))
+        text = plain_text(raw.get("recipient_kind"))
         if text:
             kind = text if text in RECIPIENT_KINDS else KIND_ALIASES.get(text)
             if kind is None:
@@ -311,7 +307,7 @@ class _RowPlanner:
         data.notes = cell_text(raw.get("notes"))
         data.level = self._level(raw, data, add)
         data.year, data.conferred_on = self._when(raw, add)
-        stage_text = _plain(raw.get("stage"))
+        stage_text = plain_text(raw.get("stage"))
         data.stage = STAGE_ALIASES.get(stage_text, stage_text) if stage_text else AWARDED
         if data.stage not in STAGES:
             add("stage", f"“{cell_text(raw.get('stage'))}”应为：{'、'.join(STAGES)}（不填视为获评）")
@@ -325,7 +321,7 @@ class _RowPlanner:
             if not already:
                 add(error.field, error.message)
 
-        row = PlannedHonour(row_number, "invalid", shown, path, kind or _plain(raw.get("recipient_kind")),
+        row = PlannedHonour(row_number, "invalid", shown, path, kind or plain_text(raw.get("recipient_kind")),
                             data.title, data.level, values["year"] if isinstance(values["year"], int) else None,
                             data.stage, member_id, None, problems)
         if any(p.severity == "error" for p in problems):

@@ -104,6 +104,7 @@ from gonghui_desk.importing.common import (
     check_mapping,
     data_rows,
     person_name,
+    plain_text,
     print_problems,
     print_source,
     read_source,
@@ -384,11 +385,6 @@ def plan_import(db: sqlite_utils.Database, source: ImportSource, mapping: dict[i
 
 
 # --- reading cells ---------------------------------------------------------------------------------------------
-def _plain(value) -> str:
-    text = re.sub(r"\s+", "", cell_text(value)).replace("／", "/")
-    return text.replace("（", "(").replace("）", ")")
-
-
 def _long_text(value) -> str:
     """A cell of running text (理由, 答复…) with its line breaks kept."""
     if value is None:
@@ -401,7 +397,7 @@ def _long_text(value) -> str:
 
 def read_meeting(text: str) -> tuple[int | None, int | None]:
     """"第3届第2次", "第三届职代会第二次会议", "三届二次" -> (3, 2); a part not written is None."""
-    plain = _plain(text).replace("首届", "第1届").replace("首次", "第1次")
+    plain = plain_text(text).replace("首届", "第1届").replace("首次", "第1次")
     match = _MEETING.search(plain)
     if match:
         return _positive(chinese_number(match[1])), _positive(chinese_number(match[2]))
@@ -425,7 +421,7 @@ def _ordinal(value, suffix: str) -> int | None:
         if float(value).is_integer() and value >= 1:
             return int(value)
         raise ValueError(value)
-    text = _plain(value)
+    text = plain_text(value)
     if not text:
         return None
     if text in (f"首{suffix[0]}", "首"):
@@ -460,7 +456,7 @@ def read_outcome(text) -> tuple[str, str] | None:
 def read_choice(text: str, allowed: list[str], aliases: dict[str, str]) -> str | None:
     """The configured value ``text`` means ("生活福利类" and "福利" → 生活福利), or None (a spelling counts
     only when its value is configured)."""
-    plain = _plain(text)
+    plain = plain_text(text)
     stripped = plain.removesuffix("类") if len(plain) > 2 else plain
     for candidate in (plain, aliases.get(plain), stripped, aliases.get(stripped)):
         if candidate and candidate in allowed:
@@ -815,7 +811,7 @@ class _Planner:
         row.marked_round = (_positive(chinese_number(marker[1])) or 0) if marker else 0
         text = texts.get("result", "")
         if text:
-            plain = _plain(text).split("(")[0]
+            plain = plain_text(text).split("(")[0]
             row.result = plain if plain in RESULTS else RESULT_ALIASES.get(plain, "")
             if not row.result:
                 row.add("result", f"“{text}”应为：{'、'.join(RESULTS)}")
@@ -823,11 +819,11 @@ class _Planner:
         row.rating_notes = texts.get("rating_notes", "")
         text = texts.get("rating", "")
         if text:  # "满意", "满意（第2轮）" as an exported summary writes it
-            row.rating = RATING_ALIASES.get(_plain(text).split("(")[0], "")
+            row.rating = RATING_ALIASES.get(plain_text(text).split("(")[0], "")
             if not row.rating:
                 row.add("rating", f"“{text}”应为：{'、'.join(RATINGS)}")
-        elif _plain(row.rating_notes).rstrip("。") in RATING_ALIASES:  # 提案人意见 holding only 满意
-            row.rating = RATING_ALIASES[_plain(row.rating_notes).rstrip("。")]
+        elif plain_text(row.rating_notes).rstrip("。") in RATING_ALIASES:  # 提案人意见 holding only 满意
+            row.rating = RATING_ALIASES[plain_text(row.rating_notes).rstrip("。")]
             row.rating_notes = ""
         row.rated_on = self._date(row, "rated_on", raw.get("rated_on"))
 
@@ -1729,63 +1725,14 @@ def write_proposals_template(path, db: sqlite_utils.Database | None = None) -> P
     """Write a blank import template (.xlsx): a title, one instruction line and the header row, dates as
     dates, the choices as drop-down lists (the database's 提案类别 and 承办部门 when ``db`` is given, else the
     default ones), and a second sheet 填写说明 explaining every column."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from gonghui_desk.importing.templates import template_lists, write_template
 
-    from gonghui_desk.exporting.xlsx import CENTERED, DATE_FORMAT, TEXT_FORMAT, save_workbook, style_header, style_title
-
-    path = Path(path)
-
-    def values(key: str) -> list[str]:
-        return value_lists.values(db, key) if db is not None else list(value_lists.DEFAULTS[key])
-
-    lists = {"category": values("proposal.category"), "lead_department": values("proposal.department"),
-             "outcome": list(OUTCOMES), "result": list(RESULTS), "rating": list(RATINGS)}
-    fields = list(PROPOSAL_IMPORT_FIELDS)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "提案导入"
-    last = get_column_letter(len(fields))
-    ws["A1"] = TEMPLATE_TITLE
-    style_title(ws["A1"])
-    ws.merge_cells(f"A1:{last}1")
-    ws["A2"] = TEMPLATE_NOTE
-    ws["A2"].alignment = CENTERED
-    ws.merge_cells(f"A2:{last}2")
-    ws.row_dimensions[2].height = 32
-    first, end = TEMPLATE_HEADER_ROW + 1, TEMPLATE_HEADER_ROW + TEMPLATE_ROWS
-    for index, key in enumerate(fields, 1):
-        letter = get_column_letter(index)
-        label = PROPOSAL_IMPORT_FIELDS[key] + ("*" if key in _TEMPLATE_REQUIRED else "")
-        style_header(ws.cell(TEMPLATE_HEADER_ROW, index, label))
-        ws.column_dimensions[letter].width = _TEMPLATE_WIDTHS.get(key, 10)
-        number_format = DATE_FORMAT if key in _TEMPLATE_DATES else TEXT_FORMAT if key == "number" else None
-        if number_format:
-            for row in range(first, end + 1):
-                ws.cell(row, index).number_format = number_format
-        choices = lists.get(key)
-        formula = f'"{",".join(choices or ())}"'
-        if choices and len(formula) <= 255 and not any("," in v for v in choices):  # Excel's limits
-            validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
-                                        errorTitle=PROPOSAL_IMPORT_FIELDS[key],
-                                        error=f"请从下拉列表中选择：{'、'.join(choices)}")
-            validation.add(f"{letter}{first}:{letter}{end}")
-            ws.add_data_validation(validation)
-    ws.freeze_panes = f"A{first}"
-    help_sheet = wb.create_sheet("填写说明")
-    help_sheet.append(["列", "怎么填"])
-    for cell in help_sheet[1]:
-        style_header(cell)
-    for label, text in TEMPLATE_HELP:
-        help_sheet.append([label, text])
-    help_sheet.column_dimensions["A"].width = 14
-    help_sheet.column_dimensions["B"].width = 90
-    for row in help_sheet.iter_rows(min_row=2):
-        row[1].alignment = Alignment(wrap_text=True, vertical="top")
-    save_workbook(wb, path)
-    return path
+    lists = template_lists(db, {"category": "proposal.category", "lead_department": "proposal.department"})
+    lists.update(outcome=list(OUTCOMES), result=list(RESULTS), rating=list(RATINGS))
+    return write_template(path, sheet="提案导入", title=TEMPLATE_TITLE, note=TEMPLATE_NOTE,
+                          fields=PROPOSAL_IMPORT_FIELDS, header_row=TEMPLATE_HEADER_ROW, rows=TEMPLATE_ROWS,
+                          lists=lists, widths=_TEMPLATE_WIDTHS, default_width=10, required=_TEMPLATE_REQUIRED,
+                          text=("number",), dates=_TEMPLATE_DATES, frozen_columns=0, help_rows=TEMPLATE_HELP)
 
 
 __all__ = ["PROPOSAL_IMPORT_FIELDS", "PROPOSAL_SYNONYMS", "REQUIRED_COLUMNS", "PlannedProposal", "PlannedProposalRow",

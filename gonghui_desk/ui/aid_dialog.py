@@ -28,8 +28,8 @@ from gonghui_desk.hardship.aid import AID_FIELD_LABELS, STUDENT_AID, AidInput, A
 from gonghui_desk.hardship.files import HardshipFileStore
 from gonghui_desk.members import Problem
 from gonghui_desk.money import MoneyParseError, parse_money, yuan_text
-from gonghui_desk.ui.dialogs import (DONE_BANNER_STYLE, ERROR_COLOUR, Banner, FieldFormMixin, ReasonDialog,
-                                     UnsavedChangesMixin, dialog_title)
+from gonghui_desk.ui.dialogs import (DONE_BANNER_STYLE, ERROR_COLOUR, FieldFormMixin, ReasonDialog,
+                                     UnsavedChangesMixin)
 from gonghui_desk.ui.visit_dialog import (DATE_PLACEHOLDER, HINT_COLOUR, RULE_BOX_STYLE, WARNING_COLOUR,
                                           MemberPicker)
 from gonghui_desk.ui.workers import show_error
@@ -257,14 +257,7 @@ class AidDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
 
     # --- building ----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.setWindowTitle("登记帮扶" if self.is_new else "帮扶记录")
-        self.setSizeGripEnabled(True)
-        outer = QVBoxLayout(self)
-        outer.setSpacing(8)
-        self.title_label = dialog_title(self.windowTitle())
-        outer.addWidget(self.title_label)
-        self.banner = Banner()
-        outer.addWidget(self.banner)
+        outer, self.banner = self._titled_layout("登记帮扶" if self.is_new else "帮扶记录")
 
         who = QGroupBox("受助家庭")
         grid = self._grid(who)
@@ -576,19 +569,7 @@ class AidDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         self.problems = problems
         self.warnings = [] if problems or self.is_paid or self.is_voided else self.store.check_rules(
             data, payment_id=self.payment_id)
-        by_field: dict[str, list[Problem]] = {}
-        for problem in problems:
-            by_field.setdefault(problem.field, []).append(problem)
-        for key, label in self.messages.items():
-            here = by_field.get(key, [])
-            if here and key in self._touched:
-                label.setText("；".join(p.message for p in here))
-                label.setStyleSheet(f"color: {ERROR_COLOUR};")
-                label.show()
-                self._mark(key, ERROR_COLOUR)
-            else:
-                label.hide()
-                self._mark(key, None)
+        self._show_problems(problems)
         self.rule_box.show_warnings([w.message for w in self.warnings], locked=self.is_paid or self.is_voided)
         reason_missing = bool(self.warnings) and not self.rule_box.reason
         self.save_button.setEnabled(not problems and not reason_missing and not self.is_voided and not self.is_paid)

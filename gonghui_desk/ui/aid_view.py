@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
-                               QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from gonghui_desk import value_lists
 from gonghui_desk.errors import UserError
@@ -27,10 +26,10 @@ from gonghui_desk.hardship.aid_ledger import AidFilter, AidTotals, aid_totals
 from gonghui_desk.money import yuan_text
 from gonghui_desk.ui.aid_dialog import AidDialog, StageDialog, notify_aid_changed
 from gonghui_desk.ui.aid_model import AidTableModel
-from gonghui_desk.ui.care_view import PERIODS, SEARCH_DELAY_MS, LedgerPageMixin, period_range
+from gonghui_desk.ui.care_view import LedgerPageMixin
 from gonghui_desk.ui.exports import ExportOptionsDialog, run_print
 from gonghui_desk.ui.member_card import SubUnitComboBox
-from gonghui_desk.ui.members_view import MemberTableView
+from gonghui_desk.ui.tables import empty_label, list_stack, list_table, search_box, show_sorted, totals_label
 from gonghui_desk.union import descendant_ids, sub_units
 
 ALL = "全部"
@@ -113,10 +112,6 @@ class AidView(LedgerPageMixin, QWidget):
         if signal is not None:
             signal.connect(self.refresh)
 
-    @property
-    def today(self) -> dt.date:
-        return self._today or dt.date.today()
-
     # --- building ----------------------------------------------------------------------------
     def _build(self) -> None:
         outer = QVBoxLayout(self)
@@ -125,17 +120,7 @@ class AidView(LedgerPageMixin, QWidget):
 
         filters = QHBoxLayout()
         filters.setSpacing(6)
-        self.period_combo = QComboBox()
-        self.period_combo.addItems(PERIODS)
-        self.period_combo.setToolTip("按发放日期筛选（只含已发放的）；阶段选“申请”或“审核”时不受期间限制")
-        self.period_combo.currentTextChanged.connect(self._period_chosen)
-        self._caption(filters, "发放期间", self.period_combo)
-        self.from_edit = self._date_edit("起始日期，如 2024-01-01 或 2024.1.1")
-        self.to_edit = self._date_edit("截止日期，如 2024-12-31")
-        filters.addWidget(self.from_edit)
-        filters.addWidget(QLabel("至"))
-        filters.addWidget(self.to_edit)
-        filters.addSpacing(8)
+        self._period_filter(filters, "发放期间", "按发放日期筛选（只含已发放的）；阶段选“申请”或“审核”时不受期间限制")
         self.type_combo = self._filter_combo()
         self._caption(filters, "类型", self.type_combo)
         self.source_combo = self._filter_combo()
@@ -154,15 +139,7 @@ class AidView(LedgerPageMixin, QWidget):
 
         actions = QHBoxLayout()
         actions.setSpacing(6)
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("搜索户主或学生：姓名、拼音或首字母")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(140)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.apply_filters)
-        self.search_edit.textChanged.connect(self.search_timer.start)
+        self.search_edit, self.search_timer = search_box(self, "搜索户主或学生：姓名、拼音或首字母", self.apply_filters)
         actions.addWidget(self.search_edit)
         self.clear_button = QPushButton("清除筛选")
         self.clear_button.clicked.connect(self.clear_filters)
@@ -197,55 +174,17 @@ class AidView(LedgerPageMixin, QWidget):
             actions.addWidget(button)
         outer.addLayout(actions)
 
-        self.table = MemberTableView()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.ElideRight)
-        self.table.setCornerButtonEnabled(False)
-        self.table.open_requested.connect(self._open_row)
-        self.table.setContextMenuPolicy(Qt.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
-        vertical = self.table.verticalHeader()
-        vertical.setSectionResizeMode(QHeaderView.Fixed)
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        vertical.setDefaultAlignment(Qt.AlignRight | Qt.AlignVCenter)
-
-        self.empty_label = QLabel()
-        self.empty_label.setAlignment(Qt.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: #555; font-size: 11pt;")
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty_label)
+        self.table = list_table(self, self._open_row, multi=True, context_menu=self._context_menu)
+        self.empty_label = empty_label()
+        self.stack = list_stack(self.table, self.empty_label)
         outer.addWidget(self.stack, 1)
 
-        self.totals_label = QLabel()
-        self.totals_label.setObjectName("ledgerTotals")
-        self.totals_label.setStyleSheet("QLabel#ledgerTotals { background: #f3f4f6; border: 1px solid #dcdfe4; "
-                                        "border-radius: 4px; padding: 6px 10px; font-weight: bold; }")
-        self.totals_label.setWordWrap(True)
-        self.totals_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.totals_label = totals_label()
         outer.addWidget(self.totals_label)
 
-    def _filter_combo(self) -> QComboBox:
-        combo = QComboBox()
-        combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
-        combo.currentIndexChanged.connect(self.apply_filters)
-        return combo
-
     def _attach_model(self) -> None:
-        self.table.setModel(self.model)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        for key, width in COLUMN_WIDTHS.items():
-            header.resizeSection(self.model.column_index[key], width)
-        header.setSectionResizeMode(self.model.column_index["goods"], QHeaderView.Stretch)
-        header.setMinimumSectionSize(28)
-        header.setSortIndicator(self.model.sort_column(), Qt.DescendingOrder)
-        self.table.setSortingEnabled(True)
+        header = show_sorted(self.table, self.model, COLUMN_WIDTHS, order=Qt.DescendingOrder, stretch="goods",
+                             minimum_width=28)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.model.count_changed.connect(self._count_changed)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
@@ -282,34 +221,18 @@ class AidView(LedgerPageMixin, QWidget):
             stage=stage,
         )
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.ensure_loaded()
-
-    def apply_filters(self) -> None:
-        if not hasattr(self, "model") or self._applying or not self._loaded:
-            return
-        self.search_timer.stop()
-        if not self._mark_dates():
-            self.totals_label.setText("日期有误，请改正后再筛选（如 2024-05-03 或 2024.5.3）")
-            return
-        unpaid = self.stage_combo.currentData() in UNPAID_STAGES
+    def _check_filters(self) -> bool:
+        if not super()._check_filters():
+            return False
+        unpaid = self.stage_combo.currentData() in UNPAID_STAGES  # the period is about payments made
         for widget in (self.period_combo, self.from_edit, self.to_edit):
             widget.setEnabled(not unpaid)
-        self.model.set_filter(self.current_filter())
+        return True
 
-    def clear_filters(self) -> None:
-        self._applying = True
+    def _reset_filters(self) -> None:
         for combo in (self.type_combo, self.source_combo, self.stage_combo, self.sub_unit_combo):
             combo.setCurrentIndex(0)
-        self.search_edit.clear()
         self._set_period("本年")
-        self._applying = False
-        self.apply_filters()
-
-    def is_default_filter(self) -> bool:
-        start, end = period_range("本年", self.today)
-        return self.current_filter() == AidFilter(date_from=start.isoformat(), date_to=end.isoformat())
 
     # --- refreshing --------------------------------------------------------------------------
     def refresh(self) -> None:

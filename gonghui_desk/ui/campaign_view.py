@@ -18,7 +18,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFrame,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
-                               QStackedWidget, QTableView, QVBoxLayout, QWidget)
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from gonghui_desk.care.campaigns import (add_recipients, campaign_recipients, check_campaign, get_campaign,
                                          list_campaigns, record_campaign, remove_recipients,
@@ -31,6 +31,7 @@ from gonghui_desk.ui.campaign_wizard import MemberPickerDialog, recipient_table,
 from gonghui_desk.ui.dialogs import ReasonDialog
 from gonghui_desk.ui.exports import ask_save_path, run_export
 from gonghui_desk.ui.member_model import RecordTableModel
+from gonghui_desk.ui.tables import compact_table
 from gonghui_desk.ui.workers import run_job, show_error, with_worker_db
 
 ERROR_STYLE = "color: #c0392b;"
@@ -84,14 +85,7 @@ class RecordCampaignDialog(QDialog):
             layout.addWidget(head)
             self.warning_model = RecordTableModel((("name", "姓名"), ("sub_unit", "部门"), ("message", "提示")),
                                                   warnings, self)
-            self.table = QTableView()
-            self.table.setModel(self.warning_model)
-            self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-            self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-            self.table.setWordWrap(False)
-            self.table.setAlternatingRowColors(True)
-            self.table.verticalHeader().hide()
-            self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+            self.table = compact_table(self.warning_model)
             header = self.table.horizontalHeader()
             header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
             header.resizeSection(0, 80)
@@ -201,16 +195,7 @@ class CampaignView(QWidget):
         outer.addLayout(top)
 
         self.list_model = CampaignListModel(self)
-        self.list_table = QTableView()
-        self.list_table.setModel(self.list_model)
-        self.list_table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.list_table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.list_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.list_table.setAlternatingRowColors(True)
-        self.list_table.setWordWrap(False)
-        self.list_table.verticalHeader().hide()
-        self.list_table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
-        self.list_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.list_table = compact_table(self.list_model, selection=QAbstractItemView.SingleSelection, fixed_rows=True)
         header = self.list_table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)

@@ -34,6 +34,7 @@ from gonghui_desk.money import MoneyParseError, parse_money, yuan_text
 from gonghui_desk.ui.campaign_models import (MoneyDelegate, RecipientFilterModel, RecipientTableModel,
                                              recipient_row)
 from gonghui_desk.ui.member_model import COLUMN_INDEX, MEMBER_COLUMNS, MEMBER_ID_ROLE, MemberTableModel
+from gonghui_desk.ui.tables import compact_table
 from gonghui_desk.ui.wizard import ERROR_STYLE, MUTED_STYLE, OK_STYLE, BaseWizard, WizardPage
 from gonghui_desk.union import sub_unit_paths, sub_units
 
@@ -175,16 +176,7 @@ class MemberPickerDialog(QDialog):
         layout.addLayout(search_row)
         self.model = PickerModel(context.db, self, exclude=self.exclude,
                                  member_filter=MemberFilter(status=ON_ROLL_STATUSES))
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table = compact_table(self.model, selection=QAbstractItemView.ExtendedSelection, fixed_rows=True)
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         for key, _ in MEMBER_COLUMNS:

@@ -16,9 +16,9 @@ from functools import partial
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMenu, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from gonghui_desk.care import FUND_SOURCES
 from gonghui_desk.care.ledger import LedgerFilter, ledger_totals
@@ -29,14 +29,15 @@ from gonghui_desk.money import yuan_text
 from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, run_export, run_print
 from gonghui_desk.ui.ledger_model import LedgerTableModel
 from gonghui_desk.ui.member_card import SubUnitComboBox
-from gonghui_desk.ui.members_view import MemberTableView
+from gonghui_desk.ui.tables import (ListPageMixin, empty_label, empty_page, list_stack, list_table,
+                                    restore_sort_indicator, search_box, show_sorted, totals_label)
 from gonghui_desk.ui.workers import run_job, with_worker_db
 from gonghui_desk.union import descendant_ids, sub_units
 
 ERROR_COLOUR = "#c0392b"
-SEARCH_DELAY_MS = 250
 TOTALS_THREAD_ROWS = 20000  # above this many rows the totals are summed on a worker thread
 ALL = "全部"
+DATES_WRONG = "日期有误，请改正后再筛选（如 2024-05-03 或 2024.5.3）"
 MUST_VISIT = "must_visit"
 PERIODS = ("本年", "上年", "本学期", "上半年", "下半年", "全部日期", "自定义")
 COLUMN_WIDTHS = {"member": 64, "sub_unit": 96, "occasion": 96, "recipient": 76, "event_date": 80,
@@ -94,11 +95,11 @@ class ExportLedgerDialog(ExportOptionsDialog):
                          prepared_by=prepared_by, parent=parent, width=480)
 
 
-class LedgerPageMixin:
-    """What the ledger pages (慰问台账, 帮扶台账) share: captions, the period and date filter, first
-    loading when shown, the sort indicator, selecting rows and the print preview. The page provides
-    ``period_combo``, ``date_from_edit``, ``date_to_edit``, ``model``, ``table``, ``today``,
-    ``apply_filters()`` and ``_loaded``.
+class LedgerPageMixin(ListPageMixin):
+    """What the ledger pages (慰问台账, 帮扶台账, 活动竞赛) share besides what every list page does
+    (:class:`~gonghui_desk.ui.tables.ListPageMixin`): the period and date filter, which must be right to
+    filter, the sort indicator, selecting rows, the export and the print preview. The page provides what
+    a list page provides, ``table`` and ``totals_label``; its ``_reset_filters()`` sets the period back to 本年.
     """
 
     # --- export: the page gives EXPORT_TITLE, EXPORT_DONE, export_dialog_for(), export_name() and export_file()
@@ -121,11 +122,20 @@ class LedgerPageMixin:
                                      self.EXPORT_DONE.format)
         return self.export_job
 
-    def _caption(self, layout: QHBoxLayout, text: str, widget: QWidget) -> None:
-        caption = QLabel(text)
-        caption.setBuddy(widget)
-        layout.addWidget(caption)
-        layout.addWidget(widget)
+    def _period_filter(self, layout: QHBoxLayout, caption: str, tip: str,
+                       from_tip: str = "起始日期，如 2024-01-01 或 2024.1.1", to_tip: str = "截止日期，如 2024-12-31") -> None:
+        """The period filter: ``period_combo`` (本年, 上年…, 自定义), then ``from_edit`` 至 ``to_edit``."""
+        self.period_combo = QComboBox()
+        self.period_combo.addItems(PERIODS)
+        self.period_combo.setToolTip(tip)
+        self.period_combo.currentTextChanged.connect(self._period_chosen)
+        self._caption(layout, caption, self.period_combo)
+        self.from_edit = self._date_edit(from_tip)
+        self.to_edit = self._date_edit(to_tip)
+        layout.addWidget(self.from_edit)
+        layout.addWidget(QLabel("至"))
+        layout.addWidget(self.to_edit)
+        layout.addSpacing(8)
 
     def _date_edit(self, tip: str) -> QLineEdit:
         edit = QLineEdit()
@@ -186,19 +196,21 @@ class LedgerPageMixin:
                 ok = False
         return ok
 
-    def ensure_loaded(self) -> None:
-        """Read the rows if the page has not been shown yet."""
-        if not self._loaded:
-            self._loaded = True
-            self.apply_filters()
+    def _check_filters(self) -> bool:
+        if self._mark_dates():
+            return True
+        self.totals_label.setText(DATES_WRONG)
+        return False
+
+    def is_default_filter(self) -> bool:
+        """The filters as the page opens: this year, nothing else."""
+        start, end = period_range("本年", self.today)
+        current = self.current_filter()
+        return current == type(current)(date_from=start.isoformat(), date_to=end.isoformat())
 
     def _sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
         if not self.model.sortable(column):  # the header shows the order actually used
-            header = self.table.horizontalHeader()
-            header.blockSignals(True)
-            header.setSortIndicator(self.model.sort_column(),
-                                    Qt.DescendingOrder if self.model.sort_key[1] else Qt.AscendingOrder)
-            header.blockSignals(False)
+            restore_sort_indicator(self.table, self.model)
 
     def select_rows(self, rows: list[int]) -> None:
         """Select these rows (tests and keyboard users)."""
@@ -264,10 +276,6 @@ class LedgerView(LedgerPageMixin, QWidget):
         context.members_changed.connect(self.refresh)
         context.profile_changed.connect(self._profile_changed)
 
-    @property
-    def today(self) -> dt.date:
-        return self._today or dt.date.today()
-
     # --- building ------------------------------------------------------------------------
     def _build(self) -> None:
         outer = QVBoxLayout(self)
@@ -276,20 +284,8 @@ class LedgerView(LedgerPageMixin, QWidget):
 
         filters = QHBoxLayout()
         filters.setSpacing(6)
-        self.period_combo = QComboBox()
-        self.period_combo.addItems(PERIODS)
-        self.period_combo.setToolTip("本学期：秋季学期9月至次年1月，春季学期2月至8月")
-        self.period_combo.currentTextChanged.connect(self._period_chosen)
-        self._caption(filters, "期间", self.period_combo)
-        self.from_edit = self._date_edit("起始日期，如 2024-01-01 或 2024.1.1")
-        self.to_edit = self._date_edit("截止日期，如 2024-12-31")
-        filters.addWidget(self.from_edit)
-        filters.addWidget(QLabel("至"))
-        filters.addWidget(self.to_edit)
-        filters.addSpacing(8)
-        self.occasion_combo = QComboBox()
-        self.occasion_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
-        self.occasion_combo.currentIndexChanged.connect(self.apply_filters)
+        self._period_filter(filters, "期间", "本学期：秋季学期9月至次年1月，春季学期2月至8月")
+        self.occasion_combo = self._filter_combo()
         self._caption(filters, "类别", self.occasion_combo)
         self.sub_unit_combo = SubUnitComboBox()
         self.sub_unit_combo.setToolTip("按会员所在部门筛选；选中一个部门时也包括它下面的各级部门和工会小组")
@@ -306,15 +302,7 @@ class LedgerView(LedgerPageMixin, QWidget):
 
         actions = QHBoxLayout()
         actions.setSpacing(6)
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("搜索会员：姓名、拼音或首字母")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(140)  # shrinks first on a narrow window
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.apply_filters)
-        self.search_edit.textChanged.connect(self.search_timer.start)
+        self.search_edit, self.search_timer = search_box(self, "搜索会员：姓名、拼音或首字母", self.apply_filters)
         actions.addWidget(self.search_edit)
         self.pending_check = QCheckBox("只看待走访")
         self.pending_check.setToolTip("只列出已登记事由、还没有走访的记录")
@@ -343,63 +331,23 @@ class LedgerView(LedgerPageMixin, QWidget):
             actions.addWidget(button)
         outer.addLayout(actions)
 
-        self.table = MemberTableView()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.ElideRight)
-        self.table.setCornerButtonEnabled(False)
-        self.table.open_requested.connect(self._open_row)
-        self.table.setContextMenuPolicy(Qt.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
-        vertical = self.table.verticalHeader()
-        vertical.setSectionResizeMode(QHeaderView.Fixed)
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        vertical.setDefaultAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self.table = list_table(self, self._open_row, multi=True, context_menu=self._context_menu)
 
-        self.empty_page = QWidget()
-        empty = QVBoxLayout(self.empty_page)
-        empty.addStretch(1)
-        self.empty_label = QLabel()
-        self.empty_label.setAlignment(Qt.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: #555; font-size: 11pt;")
-        empty.addWidget(self.empty_label)
-        row = QHBoxLayout()
-        row.addStretch(1)
+        self.empty_label = empty_label()
         self.empty_new_button = QPushButton("新增慰问")
         self.empty_new_button.clicked.connect(self.new_visit)
         self.empty_clear_button = QPushButton("清除筛选")
         self.empty_clear_button.clicked.connect(self.clear_filters)
-        row.addWidget(self.empty_new_button)
-        row.addWidget(self.empty_clear_button)
-        row.addStretch(1)
-        empty.addLayout(row)
-        empty.addStretch(2)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty_page)
+        self.empty_page = empty_page(self.empty_label, [self.empty_new_button, self.empty_clear_button])
+        self.stack = list_stack(self.table, self.empty_page)
         outer.addWidget(self.stack, 1)
 
-        self.totals_label = QLabel()
-        self.totals_label.setObjectName("ledgerTotals")
-        self.totals_label.setStyleSheet("QLabel#ledgerTotals { background: #f3f4f6; border: 1px solid #dcdfe4; "
-                                        "border-radius: 4px; padding: 6px 10px; font-weight: bold; }")
-        self.totals_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.totals_label = totals_label(wrap=False)
         outer.addWidget(self.totals_label)
 
     def _attach_model(self) -> None:
-        self.table.setModel(self.model)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        for key, width in COLUMN_WIDTHS.items():
-            header.resizeSection(self.model.column_index[key], width)
-        header.setSectionResizeMode(self.model.column_index["visitors"], QHeaderView.Stretch)
-        header.setMinimumSectionSize(36)
-        header.setSortIndicator(self.model.sort_column(), Qt.DescendingOrder)  # before enabling: no re-sort
-        self.table.setSortingEnabled(True)
+        header = show_sorted(self.table, self.model, COLUMN_WIDTHS, order=Qt.DescendingOrder, stretch="visitors",
+                             minimum_width=36)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.model.count_changed.connect(self._count_changed)
 
@@ -442,33 +390,11 @@ class LedgerView(LedgerPageMixin, QWidget):
             pending=True if self.pending_check.isChecked() else None,
         )
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.ensure_loaded()
-
-    def apply_filters(self) -> None:
-        if not hasattr(self, "model") or self._applying or not self._loaded:
-            return
-        self.search_timer.stop()
-        if not self._mark_dates():
-            self.totals_label.setText("日期有误，请改正后再筛选（如 2024-05-03 或 2024.5.3）")
-            return
-        self.model.set_filter(self.current_filter())
-
-    def clear_filters(self) -> None:
-        self._applying = True
+    def _reset_filters(self) -> None:
         for combo in (self.occasion_combo, self.sub_unit_combo, self.fund_combo):
             combo.setCurrentIndex(0)
-        self.search_edit.clear()
         self.pending_check.setChecked(False)
         self._set_period("本年")
-        self._applying = False
-        self.apply_filters()
-
-    def is_default_filter(self) -> bool:
-        """The filters as the page opens: this year, nothing else."""
-        start, end = period_range("本年", self.today)
-        return self.current_filter() == LedgerFilter(date_from=start.isoformat(), date_to=end.isoformat())
 
     # --- refreshing ----------------------------------------------------------------------
     def refresh(self) -> None:

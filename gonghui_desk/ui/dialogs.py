@@ -132,8 +132,9 @@ class UnsavedChangesMixin:
 class FieldFormMixin:
     """The field grid of the record dialogs (visits, aid, hardship files, honours, events): a caption,
     the field and an inline message under it. :meth:`_set_up_form` makes ``widgets`` and ``messages``
-    (dicts by field key); the dialog provides ``_build``, ``form_state``, ``_validate``, the slots
-    ``_changed_text`` and ``_finished_text``, and ``member_picker`` when it has one.
+    (dicts by field key), :meth:`_show_problems` shows the problems in them; the dialog provides
+    ``_build``, ``form_state``, ``_validate``, the slots ``_changed_text`` and ``_finished_text``, and
+    ``member_picker`` when it has one.
     """
 
     def _set_up_form(self, load: Callable[[], None]) -> None:
@@ -149,6 +150,19 @@ class FieldFormMixin:
         self._loading = False
         self._initial = self.form_state()
         self._validate()
+
+    def _titled_layout(self, title: str) -> tuple[QVBoxLayout, Banner]:
+        """The dialog's layout, resizable: ``title`` (the window's title too) in big letters, then a
+        banner (hidden until it has something to say). Sets ``title_label``."""
+        self.setWindowTitle(title)
+        self.setSizeGripEnabled(True)
+        outer = QVBoxLayout(self)
+        outer.setSpacing(8)
+        self.title_label = dialog_title(self.windowTitle())
+        outer.addWidget(self.title_label)
+        banner = Banner()
+        outer.addWidget(banner)
+        return outer, banner
 
     def _grid(self, box: QGroupBox) -> QGridLayout:
         grid = QGridLayout(box)
@@ -186,6 +200,23 @@ class FieldFormMixin:
         grid.addWidget(message, row + 1, col + 1, 1, message_span or span)
         caption.message = message  # type: ignore[attr-defined]
         return caption
+
+    def _show_problems(self, problems) -> None:
+        """Under each field the user has touched, its problems in red (the field framed in red); the
+        other fields' messages hidden. ``problems`` have ``field`` and ``message``."""
+        by_field: dict[str, list[str]] = {}
+        for p in problems:
+            by_field.setdefault(p.field, []).append(p.message)
+        for key, label in self.messages.items():
+            here = by_field.get(key)
+            if here and key in self._touched:
+                label.setText("；".join(here))
+                label.setStyleSheet(f"color: {ERROR_COLOUR};")
+                label.show()
+                self._mark(key, ERROR_COLOUR)
+            else:
+                label.hide()
+                self._mark(key, None)
 
     def _mark(self, key: str, colour: str | None) -> None:
         widget = self.widgets.get(key)

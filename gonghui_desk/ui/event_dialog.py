@@ -392,19 +392,7 @@ class EventDialog(EventTabsMixin, FieldFormMixin, UnsavedChangesMixin, QDialog):
         _, found = self.store.normalize(data, current=self.event_row)
         problems = [p for p in found if p.field not in {q.field for q in problems}] + problems
         self.problems = problems
-        by_field: dict[str, list[str]] = {}
-        for p in problems:
-            by_field.setdefault(p.field, []).append(p.message)
-        for key, label in self.messages.items():
-            here = by_field.get(key)
-            if here and key in self._touched:
-                label.setText("；".join(here))
-                label.setStyleSheet(f"color: {ERROR_COLOUR};")
-                label.show()
-                self._mark(key, ERROR_COLOUR)
-            else:
-                label.hide()
-                self._mark(key, None)
+        self._show_problems(problems)
         self.save_button.setEnabled(not problems and not self.is_voided)
         shown = [p for p in problems if p.field in self._touched]
         if self.is_voided:

@@ -11,18 +11,18 @@ event's columns drops the whole event, a problem on a team's row the whole team.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gonghui_desk.importing.event_import import (EVENT_IMPORT_FIELDS, REQUIRED_COLUMNS, EventImportPlan,
                                                  EventImportResult, PlannedEventRow, commit_import, open_source,
                                                  plan_import, totals_text, write_events_template)
 from gonghui_desk.ui.import_wizard import (CHECK_TIP, INVALID_COLOUR, NAME_COLUMN, NEW_COLOUR, UNCHANGED_COLOUR,
                                            ActionLook, Importer, ImportTexts, ImportWizardBase, PlanColumn,
-                                           offer_open_folder)
-from gonghui_desk.ui.workers import show_error
+                                           save_blank_template)
 
 TEMPLATE_NAME = "活动导入模板.xlsx"
 
@@ -63,12 +63,9 @@ class EventImportWizard(ImportWizardBase):
 
     def __init__(self, context, path=None, parent=None, today: dt.date | None = None):
         super().__init__(context, Importer(open_source, plan_import, commit_import, EVENT_IMPORT_FIELDS,
-                                           required=REQUIRED_COLUMNS), EVENT_TEXTS, path, parent)
-        self.today = today
+                                           required=REQUIRED_COLUMNS), EVENT_TEXTS, path, parent,
+                         today=today)
         self.resize(*self.SIZE)
-
-    def plan_options(self) -> dict:
-        return {"today": self.today} if self.today else {}
 
     def mapping_notes(self, mapped: set[str]) -> list[str]:
         notes = []
@@ -123,21 +120,8 @@ class EventImportWizard(ImportWizardBase):
                              f"成绩 {result.results} 条，跳过 {result.skipped} 行")
 
     def save_template(self, parent: QWidget) -> Path | None:
-        default = str(Path.home() / TEMPLATE_NAME)
-        chosen, _ = QFileDialog.getSaveFileName(parent, "保存空白导入模板", default, "Excel 工作簿 (*.xlsx)")
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
-        try:
-            written = write_events_template(path, self.context.db)
-        except Exception as exc:  # a file open in Excel, a read-only folder…
-            show_error(parent, "保存空白导入模板", exc)
-            return None
-        offer_open_folder(parent, "模板已保存", f"空白导入模板已保存到：\n{written}\n\n每行填写一名参加人员后，"
-                                                "再用“导入…”导入即可。", written)
-        return written
+        return save_blank_template(parent, TEMPLATE_NAME, partial(write_events_template, db=self.context.db),
+                                   "每行填写一名参加人员后，再用“导入…”导入即可。")
 
 
 __all__ = ["EventImportWizard", "TEMPLATE_NAME"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLayout, QLineEdit, QPushButton,
                                QRadioButton, QStackedWidget, QTableView, QVBoxLayout, QWidget)
@@ -22,13 +22,13 @@ from gonghui_desk.events.register import ALL_ITEMS, event_items, event_title
 from gonghui_desk.events.store import EVENT_FIELD_LABELS, EventStore, ResultInput
 from gonghui_desk.members import Problem
 from gonghui_desk.money import MoneyParseError, parse_money, yuan_text
-from gonghui_desk.ui.dialogs import ERROR_COLOUR, Banner, FieldFormMixin, UnsavedChangesMixin, dialog_title
+from gonghui_desk.ui.dialogs import ERROR_COLOUR, FieldFormMixin, UnsavedChangesMixin
 from gonghui_desk.ui.event_models import ENTRY_WIDTHS, WHOLE_EVENT, EntryTableModel
 from gonghui_desk.ui.event_subdialogs import fill_items
+from gonghui_desk.ui.tables import search_timer
 from gonghui_desk.ui.visit_dialog import HINT_COLOUR
 from gonghui_desk.union import load_profile, sub_units
 
-SEARCH_DELAY_MS = 250
 WHO = ("entry", "awardee")
 UNION_AWARDEE = "本会"
 
@@ -81,14 +81,7 @@ class ResultDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
 
     # --- building ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.setWindowTitle("录入成绩" if self.is_new else "修改成绩")
-        self.setSizeGripEnabled(True)
-        outer = QVBoxLayout(self)
-        outer.setSpacing(8)
-        self.title_label = dialog_title(self.windowTitle())
-        outer.addWidget(self.title_label)
-        self.banner = Banner()
-        outer.addWidget(self.banner)
+        outer, self.banner = self._titled_layout("录入成绩" if self.is_new else "修改成绩")
 
         who = QGroupBox("获奖对象")
         who_layout = QVBoxLayout(who)
@@ -215,11 +208,7 @@ class ResultDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
 
         self.who_group.idToggled.connect(self._who_toggled)
         self.item_combo.currentIndexChanged.connect(self._filter_entries)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self._filter_entries)
-        self.search_edit.textChanged.connect(self.search_timer.start)
+        self.search_timer = search_timer(self.search_edit, self._filter_entries, self)
         self.entry_table.selectionModel().selectionChanged.connect(self._entry_chosen)
         self.resize(720, self.sizeHint().height())
 
@@ -380,19 +369,7 @@ class ResultDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         _, found = self.store.normalize_result(self.event_id, data, result_id=self.result_id, current=self.result)
         problems = [p for p in found if p.field not in {q.field for q in problems}] + problems
         self.problems = problems
-        by_field: dict[str, list[str]] = {}
-        for p in problems:
-            by_field.setdefault(p.field, []).append(p.message)
-        for key, label in self.messages.items():
-            here = by_field.get(key)
-            if here and key in self._touched:
-                label.setText("；".join(here))
-                label.setStyleSheet(f"color: {ERROR_COLOUR};")
-                label.show()
-                self._mark(key, ERROR_COLOUR)
-            else:
-                label.hide()
-                self._mark(key, None)
+        self._show_problems(problems)
         self.save_button.setEnabled(not problems and not self.refusal)
         shown = [p for p in problems if p.field in self._touched]
         if self.refusal:

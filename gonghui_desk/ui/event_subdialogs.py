@@ -31,7 +31,7 @@ from gonghui_desk.ui.campaign_wizard import MemberPickerDialog
 from gonghui_desk.ui.dialogs import ERROR_COLOUR
 from gonghui_desk.ui.event_models import WHOLE_EVENT, team_members_model
 from gonghui_desk.ui.member_card import SubUnitComboBox
-from gonghui_desk.ui.members_view import MemberTableView
+from gonghui_desk.ui.tables import MemberTableView
 from gonghui_desk.ui.visit_dialog import HINT_COLOUR, WARNING_COLOUR
 from gonghui_desk.union import descendant_ids, sub_unit_paths, sub_units
 

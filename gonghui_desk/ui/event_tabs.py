@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
@@ -27,9 +27,9 @@ from gonghui_desk.ui.event_models import ENTRY_WIDTHS, EntryTableModel, items_mo
 from gonghui_desk.ui.event_result_dialog import ResultDialog
 from gonghui_desk.ui.event_subdialogs import (CriteriaDialog, EnterTeamDialog, HintTableView, ItemDialog,
                                               TeamDialog, add_result_text, error_text, fill_items)
+from gonghui_desk.ui.tables import search_timer
 from gonghui_desk.ui.visit_dialog import HINT_COLOUR, WARNING_COLOUR
 
-SEARCH_DELAY_MS = 250
 OK_COLOUR = "#1e6e2a"
 TOTALS_STYLE = ("QLabel { background: #f3f4f6; border: 1px solid #dcdfe4; border-radius: 4px; padding: 6px 10px; "
                 "font-weight: bold; }")
@@ -159,11 +159,7 @@ class EventTabsMixin:
         self.entry_search_edit.setPlaceholderText("搜索姓名、拼音首字母或队名")
         self.entry_search_edit.setClearButtonEnabled(True)
         self.entry_search_edit.setMaximumWidth(260)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.apply_entry_filter)
-        self.entry_search_edit.textChanged.connect(self.search_timer.start)
+        self.search_timer = search_timer(self.entry_search_edit, self.apply_entry_filter, self)
         filters.addWidget(self.entry_search_edit, 1)
         filters.addStretch(1)
         layout.addLayout(filters)

@@ -21,24 +21,23 @@ import datetime as dt
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gonghui_desk import value_lists
 from gonghui_desk.events.register import EVENT_SORTS, EventFilter, EventTotals, event_ids, event_rows, event_totals
 from gonghui_desk.events.store import EVENT_STATUSES, ORGANISER_KINDS
 from gonghui_desk.money import yuan_text
-from gonghui_desk.ui.care_view import PERIODS, SEARCH_DELAY_MS, LedgerPageMixin, period_range
+from gonghui_desk.ui.care_view import LedgerPageMixin
 from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, chosen_sort, run_export, run_print
-from gonghui_desk.ui.members_view import MemberTableView
-from gonghui_desk.ui.paged_model import CENTER, LEFT, RIGHT, PagedIdTableModel
+from gonghui_desk.ui.paged_model import CENTER, LEFT, RIGHT, FilteredTableModel
+from gonghui_desk.ui.tables import (compact_buttons, empty_label, list_stack, list_table, search_box, show_sorted,
+                                    totals_label)
 from gonghui_desk.ui.workers import run_job, with_worker_db
 
 ALL = None
 PLANNED, HELD, CANCELLED = EVENT_STATUSES
-COMPACT_BUTTON_PADDING = 20
 AMBER = QBrush(QColor("#b9770e"))
 GREY = QBrush(QColor("#8a8a8a"))
 
@@ -115,7 +114,7 @@ def events_totals_tip(totals: EventTotals) -> str:
     return "\n".join(lines)
 
 
-class EventTableModel(PagedIdTableModel):
+class EventTableModel(FilteredTableModel):
     """The events matching an :class:`EventFilter`, newest first unless sorted otherwise."""
 
     COLUMNS = EVENT_COLUMNS
@@ -134,19 +133,11 @@ class EventTableModel(PagedIdTableModel):
         """``query=False`` starts empty: the first :meth:`set_filter` or :meth:`refresh` reads the rows."""
         kwargs.setdefault("order", "start_date")
         kwargs.setdefault("descending", True)
-        super().__init__(parent, **kwargs)
-        self.db = db
-        self._filter = event_filter or EventFilter()
-        if query:
-            self.requery()
+        super().__init__(db, event_filter or EventFilter(), parent, query=query, **kwargs)
 
     @property
     def event_filter(self) -> EventFilter:
         return self._filter
-
-    def set_filter(self, event_filter: EventFilter) -> None:
-        self._filter = event_filter
-        self.requery()
 
     def fetch_ids(self, order: str, descending: bool) -> list[int]:
         return event_ids(self.db, self._filter, order=order, descending=descending)
@@ -223,10 +214,6 @@ class EventsView(LedgerPageMixin, QWidget):
             signal.connect(self.refresh)
         context.hardship_changed.connect(self._reload_choices)  # the value lists dialog says so through it
 
-    @property
-    def today(self) -> dt.date:
-        return self._today or dt.date.today()
-
     # --- building ----------------------------------------------------------------------------
     def _build(self) -> None:
         outer = QVBoxLayout(self)
@@ -245,17 +232,8 @@ class EventsView(LedgerPageMixin, QWidget):
 
         filters = QHBoxLayout()
         filters.setSpacing(6)
-        self.period_combo = QComboBox()
-        self.period_combo.addItems(PERIODS)
-        self.period_combo.setToolTip("按活动的开始日期筛选；本学期：秋季学期9月至次年1月，春季学期2月至8月")
-        self.period_combo.currentTextChanged.connect(self._period_chosen)
-        self._caption(filters, "期间", self.period_combo)
-        self.from_edit = self._date_edit("起始日期（按活动开始日期），如 2024-01-01 或 2024.1.1")
-        self.to_edit = self._date_edit("截止日期（按活动开始日期），如 2024-12-31")
-        filters.addWidget(self.from_edit)
-        filters.addWidget(QLabel("至"))
-        filters.addWidget(self.to_edit)
-        filters.addSpacing(8)
+        self._period_filter(filters, "期间", "按活动的开始日期筛选；本学期：秋季学期9月至次年1月，春季学期2月至8月",
+                            "起始日期（按活动开始日期），如 2024-01-01 或 2024.1.1", "截止日期（按活动开始日期），如 2024-12-31")
         self.kind_combo = self._filter_combo()
         self._caption(filters, "类型", self.kind_combo)
         self.status_combo = self._filter_combo()
@@ -276,17 +254,8 @@ class EventsView(LedgerPageMixin, QWidget):
 
         actions = QHBoxLayout()
         actions.setSpacing(6)
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("搜索活动名称")
-        self.search_edit.setToolTip("按活动名称中的字词搜索，几个词用空格隔开")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(140)
-        self.search_edit.setMaximumWidth(300)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.apply_filters)
-        self.search_edit.textChanged.connect(self.search_timer.start)
+        self.search_edit, self.search_timer = search_box(self, "搜索活动名称", self.apply_filters, maximum_width=300,
+                                                         tip="按活动名称中的字词搜索，几个词用空格隔开")
         actions.addWidget(self.search_edit, 1)
         self.clear_button = QPushButton("清除筛选")
         self.clear_button.clicked.connect(self.clear_filters)
@@ -307,57 +276,20 @@ class EventsView(LedgerPageMixin, QWidget):
         buttons = (self.clear_button, self.new_button, self.import_button, self.export_button, self.print_button)
         for button in buttons[1:]:
             actions.addWidget(button)
-        for button in buttons:
-            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + COMPACT_BUTTON_PADDING)
+        compact_buttons(buttons)
         outer.addLayout(actions)
 
-        self.table = MemberTableView()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.ElideRight)
-        self.table.setCornerButtonEnabled(False)
-        self.table.open_requested.connect(self.open_row)
-        vertical = self.table.verticalHeader()
-        vertical.setSectionResizeMode(QHeaderView.Fixed)
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        vertical.setDefaultAlignment(Qt.AlignRight | Qt.AlignVCenter)
-
-        self.empty_label = QLabel()
-        self.empty_label.setAlignment(Qt.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: #555; font-size: 11pt;")
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty_label)
+        self.table = list_table(self, self.open_row)
+        self.empty_label = empty_label()
+        self.stack = list_stack(self.table, self.empty_label)
         outer.addWidget(self.stack, 1)
 
-        self.totals_label = QLabel()
-        self.totals_label.setObjectName("ledgerTotals")
-        self.totals_label.setStyleSheet("QLabel#ledgerTotals { background: #f3f4f6; border: 1px solid #dcdfe4; "
-                                        "border-radius: 4px; padding: 6px 10px; font-weight: bold; }")
-        self.totals_label.setWordWrap(True)
-        self.totals_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.totals_label = totals_label()
         outer.addWidget(self.totals_label)
 
-    def _filter_combo(self) -> QComboBox:
-        combo = QComboBox()
-        combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
-        combo.currentIndexChanged.connect(self.apply_filters)
-        return combo
-
     def _attach_model(self) -> None:
-        self.table.setModel(self.model)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        for key, width in COLUMN_WIDTHS.items():
-            header.resizeSection(self.model.column_index[key], width)
-        header.setMinimumSectionSize(40)
+        header = show_sorted(self.table, self.model, COLUMN_WIDTHS, order=Qt.DescendingOrder, minimum_width=40)
         self.table.viewport().installEventFilter(self)  # the name column follows the table's width
-        header.setSortIndicator(self.model.sort_column(), Qt.DescendingOrder)  # before enabling: no re-sort
-        self.table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.model.count_changed.connect(self._count_changed)
 
@@ -417,32 +349,16 @@ class EventsView(LedgerPageMixin, QWidget):
             raise ValueError(f"{value!r} is not a choice")
         combo.setCurrentIndex(index)
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.ensure_loaded()
+    def _check_filters(self) -> bool:
+        if super()._check_filters():
+            return True
+        self.totals_label.setToolTip("")  # the tooltip of totals no longer shown
+        return False
 
-    def apply_filters(self) -> None:
-        if not hasattr(self, "model") or self._applying or not self._loaded:
-            return
-        self.search_timer.stop()
-        if not self._mark_dates():
-            self.totals_label.setText("日期有误，请改正后再筛选（如 2024-05-03 或 2024.5.3）")
-            self.totals_label.setToolTip("")
-            return
-        self.model.set_filter(self.current_filter())
-
-    def clear_filters(self) -> None:
-        self._applying = True
+    def _reset_filters(self) -> None:
         for combo in (self.kind_combo, self.status_combo, self.organiser_combo, self.holiday_combo):
             combo.setCurrentIndex(0)
-        self.search_edit.clear()
         self._set_period("本年")
-        self._applying = False
-        self.apply_filters()
-
-    def is_default_filter(self) -> bool:
-        start, end = period_range("本年", self.today)
-        return self.current_filter() == EventFilter(date_from=start.isoformat(), date_to=end.isoformat())
 
     # --- refreshing and the totals -------------------------------------------------------------
     def refresh(self) -> None:

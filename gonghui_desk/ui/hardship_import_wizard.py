@@ -12,10 +12,11 @@ not on the sheet: they are entered in each file afterwards.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gonghui_desk.importing.hardship_import import (CHECK_ONLY, HARDSHIP_IMPORT_FIELDS, IMPORT_REASON, MONEY_FIELDS,
                                                     PROBLEM_LABELS, REQUIRED_COLUMNS, HardshipImportPlan,
@@ -24,8 +25,7 @@ from gonghui_desk.importing.hardship_import import (CHECK_ONLY, HARDSHIP_IMPORT_
 from gonghui_desk.money import yuan_text
 from gonghui_desk.ui.import_wizard import (CHECK_TIP, INVALID_COLOUR, NAME_COLUMN, NEW_COLOUR, SUB_UNIT_COLUMN,
                                            UNCHANGED_COLOUR, UPDATE_COLOUR, ActionLook, Importer, ImportTexts,
-                                           ImportWizardBase, PlanColumn, offer_open_folder)
-from gonghui_desk.ui.workers import show_error
+                                           ImportWizardBase, PlanColumn, save_blank_template)
 
 TEMPLATE_NAME = "困难职工档案导入模板.xlsx"
 
@@ -69,11 +69,8 @@ class HardshipImportWizard(ImportWizardBase):
 
     def __init__(self, context, path=None, parent=None, *, today: dt.date | None = None):
         super().__init__(context, Importer(open_source, plan_import, commit_import, HARDSHIP_IMPORT_FIELDS,
-                                           required=REQUIRED_COLUMNS), HARDSHIP_TEXTS, path, parent)
-        self.today = today
-
-    def plan_options(self) -> dict:
-        return {"today": self.today} if self.today else {}
+                                           required=REQUIRED_COLUMNS), HARDSHIP_TEXTS, path, parent,
+                         today=today)
 
     def mapping_notes(self, mapped: set[str]) -> list[str]:
         notes = []
@@ -119,21 +116,8 @@ class HardshipImportWizard(ImportWizardBase):
         return lines, note, f"导入完成：新建困难职工档案 {total} 户，跳过 {result.skipped} 行"
 
     def save_template(self, parent: QWidget) -> Path | None:
-        default = str(Path.home() / TEMPLATE_NAME)
-        chosen, _ = QFileDialog.getSaveFileName(parent, "保存空白导入模板", default, "Excel 工作簿 (*.xlsx)")
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
-        try:
-            written = write_hardship_template(path, self.context.db)
-        except Exception as exc:  # a file open in Excel, a read-only folder…
-            show_error(parent, "保存空白导入模板", exc)
-            return None
-        offer_open_folder(parent, "模板已保存", f"空白导入模板已保存到：\n{written}\n\n每行填写一户后，再用“导入”导入即可。",
-                          written)
-        return written
+        return save_blank_template(parent, TEMPLATE_NAME, partial(write_hardship_template, db=self.context.db),
+                                   "每行填写一户后，再用“导入”导入即可。")
 
 
 __all__ = ["HardshipImportWizard"]

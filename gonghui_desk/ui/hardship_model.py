@@ -13,7 +13,7 @@ from gonghui_desk.hardship.files import FAMILY_FIELD_LABELS, FamilyMemberInput
 from gonghui_desk.hardship.register import FILE_SORTS, FileFilter, file_ids, file_rows
 from gonghui_desk.idcard import mask_id_number
 from gonghui_desk.money import MoneyParseError, parse_money, yuan_text
-from gonghui_desk.ui.paged_model import CENTER, LEFT, RIGHT, PagedIdTableModel
+from gonghui_desk.ui.paged_model import CENTER, LEFT, RIGHT, FilteredTableModel
 
 FILE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("member", "户主"),
@@ -33,7 +33,7 @@ GREY = QBrush(QColor("#7a7a7a"))
 _CENTERED = {"household_size", "opened_on", "next_review", "status", "level"}
 
 
-class HardshipFileTableModel(PagedIdTableModel):
+class HardshipFileTableModel(FilteredTableModel):
     """The files matching a :class:`FileFilter`, newest first unless sorted otherwise."""
 
     COLUMNS = FILE_COLUMNS
@@ -47,20 +47,12 @@ class HardshipFileTableModel(PagedIdTableModel):
                  today: dt.date | None = None, **kwargs):
         kwargs.setdefault("order", "opened_on")
         kwargs.setdefault("descending", True)
-        super().__init__(parent, **kwargs)
-        self.db = db
-        self.today = today
-        self._filter = file_filter or FileFilter()
-        if query:
-            self.requery()
+        self.today = today  # the first query needs it
+        super().__init__(db, file_filter or FileFilter(), parent, query=query, **kwargs)
 
     @property
     def file_filter(self) -> FileFilter:
         return self._filter
-
-    def set_filter(self, file_filter: FileFilter) -> None:
-        self._filter = file_filter
-        self.requery()
 
     def fetch_ids(self, order: str, descending: bool) -> list[int]:
         return file_ids(self.db, self._filter, order=order, descending=descending, today=self.today)

@@ -21,9 +21,8 @@ from functools import partial
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from gonghui_desk import value_lists
 from gonghui_desk.hardship.register import FileFilter, file_counts, file_ids
@@ -31,18 +30,16 @@ from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, chosen_sort
 from gonghui_desk.ui.hardship_file_dialog import open_file_dialog
 from gonghui_desk.ui.hardship_model import HardshipFileTableModel
 from gonghui_desk.ui.member_card import SubUnitComboBox
-from gonghui_desk.ui.members_view import MemberTableView
 from gonghui_desk.ui.placeholder_view import PlaceholderView
+from gonghui_desk.ui.tables import ListPageMixin, compact_buttons, list_table, search_box, show_sorted, totals_label
 from gonghui_desk.union import descendant_ids, sub_units
 
 ALL = "全部"
-SEARCH_DELAY_MS = 250
 COLUMN_WIDTHS = {"member": 70, "sub_unit": 120, "category": 80, "level": 64, "main_cause": 90,
                  "household_size": 64, "income": 120, "opened_on": 86, "next_review": 86, "status": 56}
 
 AID_SUMMARY = "生活救助、医疗救助、金秋助学、节日送温暖等帮扶的申请、审核、发放和公示。"
 AID_FEATURES = ("按户、人、人次分别统计", "帮扶台账导出和打印")
-COMPACT_BUTTON_PADDING = 20  # px beside a button's text when the window is too narrow for the style's width
 
 
 def default_register_name(today: dt.date | None = None) -> str:
@@ -61,7 +58,7 @@ class ExportRegisterDialog(ExportOptionsDialog):
                          parent=parent, width=500)
 
 
-class FilesView(QWidget):
+class FilesView(ListPageMixin, QWidget):
     """困难职工档案 register: filters, the lazy table, the counts line and the actions."""
 
     def __init__(self, context, parent=None, *, today: dt.date | None = None):
@@ -81,23 +78,12 @@ class FilesView(QWidget):
         self._loaded = False
         self.model = HardshipFileTableModel(context.db, self, file_filter=self.current_filter(), query=False,
                                             today=today)
-        self.table.setModel(self.model)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        for key, width in COLUMN_WIDTHS.items():
-            header.resizeSection(self.model.column_index[key], width)
-        header.setSectionResizeMode(self.model.column_index["sub_unit"], QHeaderView.Stretch)
-        header.setSortIndicator(self.model.sort_column(), Qt.DescendingOrder)
-        self.table.setSortingEnabled(True)
+        show_sorted(self.table, self.model, COLUMN_WIDTHS, order=Qt.DescendingOrder, stretch="sub_unit")
         self.model.count_changed.connect(self._update_counts)
         for signal in ("hardship_changed", "members_changed"):
             if hasattr(context, signal):
                 getattr(context, signal).connect(self.refresh)
         context.profile_changed.connect(self._reload_choices)
-
-    @property
-    def today(self) -> dt.date:
-        return self._today or dt.date.today()
 
     def _build(self) -> None:
         outer = QVBoxLayout(self)
@@ -123,16 +109,8 @@ class FilesView(QWidget):
         outer.addLayout(filters)
 
         actions = QHBoxLayout()
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("搜索户主：姓名、拼音或首字母")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(120)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.apply_filters)
-        self.search_edit.textChanged.connect(self.search_timer.start)
-        self.search_edit.setMaximumWidth(240)
+        self.search_edit, self.search_timer = search_box(self, "搜索户主：姓名、拼音或首字母", self.apply_filters,
+                                                         minimum_width=120, maximum_width=240)
         actions.addWidget(self.search_edit, 1)  # grows to 240 px before the gap to the buttons does
         self.due_check = QCheckBox("只看复核到期/逾期")
         self.due_check.setToolTip("在档、年度复核已逾期或30天内到期的档案")
@@ -157,34 +135,15 @@ class FilesView(QWidget):
         self.print_button.clicked.connect(self.start_print)
         for button in (self.new_button, self.open_button, self.import_button, self.export_button, self.print_button):
             actions.addWidget(button)
-        for button in (self.clear_button, self.new_button, self.open_button, self.import_button, self.export_button,
-                       self.print_button):
-            # as wide as the style likes when there is room, no wider than the text when the window is narrow
-            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + COMPACT_BUTTON_PADDING)
+        compact_buttons((self.clear_button, self.new_button, self.open_button, self.import_button, self.export_button,
+                         self.print_button))
         outer.addLayout(actions)
 
-        self.table = MemberTableView()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.open_requested.connect(self.open_row)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table = list_table(self, self.open_row, fixed_rows=False)
         outer.addWidget(self.table, 1)
 
-        self.counts_label = QLabel()
-        self.counts_label.setObjectName("ledgerTotals")
-        self.counts_label.setStyleSheet("QLabel#ledgerTotals { background: #f3f4f6; border: 1px solid #dcdfe4; "
-                                        "border-radius: 4px; padding: 6px 10px; font-weight: bold; }")
-        self.counts_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.counts_label = totals_label(wrap=False)
         outer.addWidget(self.counts_label)
-
-    def _caption(self, layout: QHBoxLayout, text: str, widget: QWidget) -> None:
-        caption = QLabel(text)
-        caption.setBuddy(widget)
-        layout.addWidget(caption)
-        layout.addWidget(widget)
 
     def _reload_choices(self) -> None:
         self._applying = True
@@ -211,30 +170,11 @@ class FilesView(QWidget):
             search=self.search_edit.text().strip(),
             review_due=True if self.due_check.isChecked() else None)
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.ensure_loaded()
-
-    def ensure_loaded(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            self.apply_filters()
-
-    def apply_filters(self) -> None:
-        if not hasattr(self, "model") or self._applying or not self._loaded:
-            return
-        self.search_timer.stop()
-        self.model.set_filter(self.current_filter())
-
-    def clear_filters(self) -> None:
-        self._applying = True
+    def _reset_filters(self) -> None:
         for combo in (self.status_combo, self.category_combo, self.cause_combo, self.level_combo,
                       self.sub_unit_combo):
             combo.setCurrentIndex(0)
-        self.search_edit.clear()
         self.due_check.setChecked(False)
-        self._applying = False
-        self.apply_filters()
 
     def refresh(self) -> None:
         current = self.current_file_id()

@@ -30,8 +30,8 @@ from gonghui_desk.errors import UserError, ValidationError
 from gonghui_desk.honours.store import (AWARDED, LEVELS, RECIPIENT_KINDS, STAGES, UNION_SELF, HonourInput,
                                         HonourStore, model_worker_type_for, next_stage)
 from gonghui_desk.members import Problem
-from gonghui_desk.ui.dialogs import (DONE_BANNER_STYLE, ERROR_COLOUR, Banner, FieldFormMixin, ReasonDialog,
-                                     UnsavedChangesMixin, dialog_title)
+from gonghui_desk.ui.dialogs import (DONE_BANNER_STYLE, ERROR_COLOUR, FieldFormMixin, ReasonDialog,
+                                     UnsavedChangesMixin)
 from gonghui_desk.ui.honours_view import notify_honours_changed
 from gonghui_desk.ui.member_card import SubUnitComboBox
 from gonghui_desk.ui.visit_dialog import DATE_PLACEHOLDER, HINT_COLOUR, WARNING_COLOUR, MemberPicker
@@ -132,14 +132,7 @@ class HonourDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
 
     # --- building ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.setWindowTitle("新增荣誉" if self.is_new else "荣誉")
-        self.setSizeGripEnabled(True)
-        outer = QVBoxLayout(self)
-        outer.setSpacing(8)
-        self.title_label = dialog_title(self.windowTitle())
-        outer.addWidget(self.title_label)
-        self.banner = Banner()
-        outer.addWidget(self.banner)
+        outer, self.banner = self._titled_layout("新增荣誉" if self.is_new else "荣誉")
 
         who = QGroupBox("获得者")
         grid = self._grid(who)
@@ -401,19 +394,7 @@ class HonourDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         data = self.honour_input()
         _, problems = self.store.normalize(data, current=self.honour)
         self.problems = problems
-        by_field: dict[str, list[str]] = {}
-        for p in problems:
-            by_field.setdefault(p.field, []).append(p.message)
-        for key, label in self.messages.items():
-            here = by_field.get(key)
-            if here and key in self._touched:
-                label.setText("；".join(here))
-                label.setStyleSheet(f"color: {ERROR_COLOUR};")
-                label.show()
-                self._mark(key, ERROR_COLOUR)
-            else:
-                label.hide()
-                self._mark(key, None)
+        self._show_problems(problems)
         self._show_model_worker(data)
         self.save_button.setEnabled(not problems and not self.is_voided)
         shown = [p for p in problems if p.field in self._touched]

@@ -56,11 +56,8 @@ class HonourImportWizard(ImportWizardBase):
 
     def __init__(self, context, path=None, parent=None, *, today: dt.date | None = None):
         super().__init__(context, Importer(open_source, plan_import, commit_import, HONOUR_IMPORT_FIELDS,
-                                           required=REQUIRED_COLUMNS), HONOUR_TEXTS, path, parent)
-        self.today = today
-
-    def plan_options(self) -> dict:
-        return {"today": self.today} if self.today else {}
+                                           required=REQUIRED_COLUMNS), HONOUR_TEXTS, path, parent,
+                         today=today)
 
     def mapping_notes(self, mapped: set[str]) -> list[str]:
         notes = []

@@ -20,22 +20,19 @@ from functools import partial
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gonghui_desk.honours.register import (HONOUR_ORDERS, HonourFilter, honour_ids, honour_rows, honour_totals,
                                            totals_text)
 from gonghui_desk.honours.store import AWARDED, LEVELS, RECIPIENT_KINDS, STAGES
 from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, chosen_sort, run_export, run_print
-from gonghui_desk.ui.members_view import MemberTableView
-from gonghui_desk.ui.paged_model import CENTER, LEFT, PagedIdTableModel
+from gonghui_desk.ui.paged_model import CENTER, LEFT, FilteredTableModel
+from gonghui_desk.ui.tables import ListPageMixin, compact_buttons, list_table, search_box, show_sorted, totals_label
 
 ALL = None
-SEARCH_DELAY_MS = 250
 YEARS_BACK = 10  # the year filters offer at least this many years before this one
-COMPACT_BUTTON_PADDING = 20
 AMBER = QBrush(QColor("#b9770e"))
 MODEL_WORKER = QBrush(QColor("#b8322a"))
 
@@ -66,7 +63,7 @@ def notify_honours_changed(context, type_changes=()) -> None:
         context.members_changed.emit()
 
 
-class HonourTableModel(PagedIdTableModel):
+class HonourTableModel(FilteredTableModel):
     """The honours matching an :class:`HonourFilter`, by level (highest first) unless sorted otherwise."""
 
     COLUMNS = HONOUR_COLUMNS
@@ -78,19 +75,11 @@ class HonourTableModel(PagedIdTableModel):
     def __init__(self, db, parent=None, *, honour_filter: HonourFilter | None = None, query: bool = True, **kwargs):
         kwargs.setdefault("order", "level")
         kwargs.setdefault("descending", False)
-        super().__init__(parent, **kwargs)
-        self.db = db
-        self._filter = honour_filter or HonourFilter()
-        if query:
-            self.requery()
+        super().__init__(db, honour_filter or HonourFilter(), parent, query=query, **kwargs)
 
     @property
     def honour_filter(self) -> HonourFilter:
         return self._filter
-
-    def set_filter(self, honour_filter: HonourFilter) -> None:
-        self._filter = honour_filter
-        self.requery()
 
     def fetch_ids(self, order: str, descending: bool) -> list[int]:
         return honour_ids(self.db, self._filter, order=order, descending=descending)
@@ -129,7 +118,7 @@ class ExportHonoursDialog(ExportOptionsDialog):
                          prepared_by=prepared_by, parent=parent, width=460)
 
 
-class HonoursView(QWidget):
+class HonoursView(ListPageMixin, QWidget):
     """The 荣誉 page of the main window: filters, the lazy table, the totals line and the actions."""
 
     def __init__(self, context, parent=None, *, today: dt.date | None = None):
@@ -148,21 +137,10 @@ class HonoursView(QWidget):
         self._build()
         self._reload_years()
         self.model = HonourTableModel(context.db, self, honour_filter=self.current_filter(), query=False)
-        self.table.setModel(self.model)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        for key, width in COLUMN_WIDTHS.items():
-            header.resizeSection(self.model.column_index[key], width)
-        header.setSectionResizeMode(self.model.column_index["conferred_by"], QHeaderView.Stretch)
-        header.setSortIndicator(self.model.sort_column(), Qt.AscendingOrder)
-        self.table.setSortingEnabled(True)
+        show_sorted(self.table, self.model, COLUMN_WIDTHS, order=Qt.AscendingOrder, stretch="conferred_by")
         self.model.count_changed.connect(self._update_totals)
         for signal in (context.honours_changed, context.members_changed, context.profile_changed):
             signal.connect(self.refresh)
-
-    @property
-    def today(self) -> dt.date:
-        return self._today or dt.date.today()
 
     # --- building ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -201,17 +179,8 @@ class HonoursView(QWidget):
         outer.addLayout(filters)
 
         actions = QHBoxLayout()
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("搜索称号、授予单位、获得者")
-        self.search_edit.setToolTip("按荣誉称号、授予单位、集体名称，或获得者的姓名、拼音、首字母搜索")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(140)
-        self.search_edit.setMaximumWidth(300)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.apply_filters)
-        self.search_edit.textChanged.connect(self.search_timer.start)
+        self.search_edit, self.search_timer = search_box(self, "搜索称号、授予单位、获得者", self.apply_filters, maximum_width=300,
+                                                         tip="按荣誉称号、授予单位、集体名称，或获得者的姓名、拼音、首字母搜索")
         actions.addWidget(self.search_edit, 1)
         self.clear_button = QPushButton("清除筛选")
         self.clear_button.clicked.connect(self.clear_filters)
@@ -234,33 +203,14 @@ class HonoursView(QWidget):
                    self.print_button)
         for button in buttons[1:]:
             actions.addWidget(button)
-        for button in buttons:
-            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + COMPACT_BUTTON_PADDING)
+        compact_buttons(buttons)
         outer.addLayout(actions)
 
-        self.table = MemberTableView()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.open_requested.connect(self.open_row)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table = list_table(self, self.open_row, fixed_rows=False)
         outer.addWidget(self.table, 1)
 
-        self.totals_label = QLabel()
-        self.totals_label.setObjectName("ledgerTotals")
-        self.totals_label.setStyleSheet("QLabel#ledgerTotals { background: #f3f4f6; border: 1px solid #dcdfe4; "
-                                        "border-radius: 4px; padding: 6px 10px; font-weight: bold; }")
-        self.totals_label.setWordWrap(True)
-        self.totals_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.totals_label = totals_label()
         outer.addWidget(self.totals_label)
-
-    def _caption(self, layout: QHBoxLayout, text: str, widget: QWidget) -> None:
-        caption = QLabel(text)
-        caption.setBuddy(widget)
-        layout.addWidget(caption)
-        layout.addWidget(widget)
 
     def _reload_years(self) -> None:
         """The year combos: 不限, then this year + 1 down to the earliest honour (at least YEARS_BACK years)."""
@@ -293,28 +243,9 @@ class HonoursView(QWidget):
         self._applying = False
         self.apply_filters()
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.ensure_loaded()
-
-    def ensure_loaded(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            self.apply_filters()
-
-    def apply_filters(self) -> None:
-        if not hasattr(self, "model") or self._applying or not self._loaded:
-            return
-        self.search_timer.stop()
-        self.model.set_filter(self.current_filter())
-
-    def clear_filters(self) -> None:
-        self._applying = True
+    def _reset_filters(self) -> None:
         for combo in (self.year_from_combo, self.year_to_combo, self.level_combo, self.stage_combo, self.kind_combo):
             combo.setCurrentIndex(0)
-        self.search_edit.clear()
-        self._applying = False
-        self.apply_filters()
 
     def refresh(self) -> None:
         current = self.current_honour_id()

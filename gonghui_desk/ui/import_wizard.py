@@ -79,11 +79,12 @@ def offer_open_folder(parent: QWidget, title: str, text: str, path: Path) -> QMe
     return box
 
 
-def save_member_template(parent: QWidget) -> Path | None:
-    """Ask where to save the blank import template, write it, and offer to open its folder."""
-    from gonghui_desk.exporting.templates import write_member_template
-
-    default = str(Path.home() / "会员信息导入模板.xlsx")
+def save_blank_template(parent: QWidget, file_name: str, write: Callable[[Path], Path],
+                        next_step: str) -> Path | None:
+    """Ask where to save a blank import template (``file_name`` in the home folder by default), write it
+    with ``write(path)``, and offer to open its folder; ``next_step`` ends the message ("每行填写一户后，
+    再用“导入”导入即可。"). A failure (a file open in Excel, a read-only folder…) is shown, and None returned."""
+    default = str(Path.home() / file_name)
     chosen, _ = QFileDialog.getSaveFileName(parent, "保存空白导入模板", default, "Excel 工作簿 (*.xlsx)")
     if not chosen:
         return None
@@ -91,13 +92,20 @@ def save_member_template(parent: QWidget) -> Path | None:
     if path.suffix.lower() != ".xlsx":
         path = path.with_name(path.name + ".xlsx")
     try:
-        written = Path(write_member_template(path))
+        written = Path(write(path))
     except Exception as exc:  # a file open in Excel, a read-only folder…
         show_error(parent, "保存空白导入模板", exc)
         return None
-    offer_open_folder(parent, "模板已保存",
-                      f"空白导入模板已保存到：\n{written}\n\n按表头逐行填写会员信息后，再用“导入”导入即可。", written)
+    offer_open_folder(parent, "模板已保存", f"空白导入模板已保存到：\n{written}\n\n{next_step}", written)
     return written
+
+
+def save_member_template(parent: QWidget) -> Path | None:
+    """Ask where to save the blank import template, write it, and offer to open its folder."""
+    from gonghui_desk.exporting.templates import write_member_template
+
+    return save_blank_template(parent, "会员信息导入模板.xlsx", write_member_template,
+                               "按表头逐行填写会员信息后，再用“导入”导入即可。")
 
 
 def _change_text(key: str, old, new) -> str:
@@ -800,7 +808,8 @@ class ImportWizardBase(BaseWizard):
     action of its plan is shown) and ``ROW_COLUMNS`` (the check table's own columns), and says what
     the import means: ``ready_parts`` (the sentence above 导入), ``summary`` and ``changed_signals``
     (what to tell the rest of the app once written). Optional: ``plan_options`` (more arguments to
-    ``plan_import``, taken on the GUI thread), ``mapping_notes``, ``row_details``, ``count_note``,
+    ``plan_import``, taken on the GUI thread; by default ``today``), ``mapping_notes``, ``row_details``,
+    ``count_note``,
     ``save_template`` (with ``ImportTexts.template``) and ``preview_page_class``.
     """
 
@@ -808,9 +817,11 @@ class ImportWizardBase(BaseWizard):
     ROW_COLUMNS: tuple[PlanColumn, ...] = (NAME_COLUMN, SUB_UNIT_COLUMN)
     preview_page_class: type[PreviewPage] = PreviewPage
 
-    def __init__(self, context, importer: Importer, texts: ImportTexts, path=None, parent=None):
+    def __init__(self, context, importer: Importer, texts: ImportTexts, path=None, parent=None, *,
+                 today: dt.date | None = None):
         super().__init__(texts.title, parent)
         self.context = context
+        self.today = today  # the day the dates are checked against (None: the real today)
         self.importer = importer
         self.texts = texts
         self.source: ImportSource | None = None
@@ -840,8 +851,8 @@ class ImportWizardBase(BaseWizard):
 
     # --- what a subclass says -----------------------------------------------------------------------------
     def plan_options(self) -> dict:
-        """More keyword arguments for ``plan_import``."""
-        return {}
+        """More keyword arguments for ``plan_import`` (by default ``today``, when one was given)."""
+        return {"today": self.today} if self.today else {}
 
     def mapping_notes(self, mapped: set[str]) -> list[str]:
         """Notes (not errors) about a mapping to the fields ``mapped``."""
@@ -1012,4 +1023,4 @@ class MemberImportWizard(ImportWizardBase):
 
 __all__ = ["ImportWizardBase", "MemberImportWizard", "Importer", "ImportTexts", "ActionLook", "PlanColumn",
            "PreviewPage", "ColumnMappingModel", "PlanRowsModel", "SubUnitChoiceModel", "ComboDelegate",
-           "save_member_template", "offer_open_folder"]
+           "save_blank_template", "save_member_template", "offer_open_folder"]

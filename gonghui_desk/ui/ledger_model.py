@@ -8,7 +8,7 @@ from PySide6.QtGui import QBrush, QColor
 from gonghui_desk.care.ledger import LEDGER_SORTS, LedgerFilter, ledger_ids, ledger_rows
 from gonghui_desk.members import ON_ROLL_STATUSES
 from gonghui_desk.money import yuan_text
-from gonghui_desk.ui.paged_model import CENTER, LEFT, RIGHT, ROW_ID_ROLE, PagedIdTableModel
+from gonghui_desk.ui.paged_model import CENTER, LEFT, RIGHT, ROW_ID_ROLE, FilteredTableModel, PagedIdTableModel
 
 # (key, header) of the ledger's columns.
 LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -35,7 +35,7 @@ _GREEN = QBrush(QColor("#2e7d32"))
 CENTERED = {"event_date", "visit_date", "signed", "rule", "payment_form"}
 
 
-class LedgerTableModel(PagedIdTableModel):
+class LedgerTableModel(FilteredTableModel):
     """The visits matching a :class:`LedgerFilter`, newest first unless sorted otherwise."""
 
     COLUMNS = LEDGER_COLUMNS
@@ -49,19 +49,11 @@ class LedgerTableModel(PagedIdTableModel):
         """``query=False`` starts empty: the first :meth:`set_filter` or :meth:`refresh` reads the rows."""
         kwargs.setdefault("order", "visit_date")
         kwargs.setdefault("descending", True)
-        super().__init__(parent, **kwargs)
-        self.db = db
-        self._filter = ledger_filter or LedgerFilter()
-        if query:
-            self.requery()
+        super().__init__(db, ledger_filter or LedgerFilter(), parent, query=query, **kwargs)
 
     @property
     def ledger_filter(self) -> LedgerFilter:
         return self._filter
-
-    def set_filter(self, ledger_filter: LedgerFilter) -> None:
-        self._filter = ledger_filter
-        self.requery()
 
     def fetch_ids(self, order: str, descending: bool) -> list[int]:
         return ledger_ids(self.db, self._filter, order=order, descending=descending)

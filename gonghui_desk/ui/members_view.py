@@ -12,16 +12,17 @@ from functools import partial
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMenu, QMessageBox, QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QMessageBox, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from gonghui_desk.db.member_queries import AGE_BANDS, MemberFilter, count_members
 from gonghui_desk.members import ON_ROLL_STATUSES, STATUSES
 from gonghui_desk.ui.member_card import MemberCardDialog, SubUnitComboBox
-from gonghui_desk.ui.member_model import COLUMN_INDEX, MEMBER_COLUMNS, MemberTableModel
+from gonghui_desk.ui.member_model import MEMBER_COLUMNS, MemberTableModel
 from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, run_export
+from gonghui_desk.ui.tables import MemberTableView, empty_label, empty_page, list_stack, list_table, show_sorted
 from gonghui_desk.union import descendant_ids, sub_units
 
 VOIDED = "已作废"
@@ -34,32 +35,6 @@ COLUMN_WIDTHS = {"name": 96, "sex": 48, "age": 48, "sub_unit": 170, "id_number":
 
 def default_roster_name(today: dt.date | None = None) -> str:
     return f"会员花名册-{(today or dt.date.today()):%Y%m%d}.xlsx"
-
-
-class MemberTableView(QTableView):
-    """The list: Enter or a double-click asks to open the member under the cursor."""
-
-    open_requested = Signal(int)  # row
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.doubleClicked.connect(self._double_clicked)
-
-    def _double_clicked(self, index) -> None:
-        self.open_requested.emit(index.row())
-
-    def setModel(self, model) -> None:
-        super().setModel(model)
-        if model is not None:
-            # Lay the rows out as soon as the list changes, in the same keystroke, instead of in a
-            # delayed pass that would paint the whole table a second time.
-            model.modelReset.connect(self.executeDelayedItemsLayout)
-
-    def keyPressEvent(self, event):
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.currentIndex().isValid():
-            self.open_requested.emit(self.currentIndex().row())
-            return
-        super().keyPressEvent(event)
 
 
 class ExportRosterDialog(ExportOptionsDialog):
@@ -152,40 +127,11 @@ class MembersView(QWidget):
         filters.addWidget(self.count_label)
         outer.addLayout(filters)
 
-        self.table = MemberTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.ElideRight)
-        self.table.setCornerButtonEnabled(False)
-        header = self.table.horizontalHeader()
-        header.setSortIndicator(0, Qt.AscendingOrder)
-        header.setHighlightSections(False)
-        for key, width in COLUMN_WIDTHS.items():
-            header.resizeSection(COLUMN_INDEX[key], width)
-        header.setSectionResizeMode(COLUMN_INDEX["sub_unit"], QHeaderView.Stretch)  # takes the spare width
-        self.table.setSortingEnabled(True)
-        vertical = self.table.verticalHeader()
-        vertical.setSectionResizeMode(QHeaderView.Fixed)
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        vertical.setDefaultAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        self.table.open_requested.connect(self._open_row)
-        self.table.setContextMenuPolicy(Qt.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table = list_table(self, self._open_row, context_menu=self._context_menu)
+        show_sorted(self.table, self.model, COLUMN_WIDTHS, order=Qt.AscendingOrder, sort_column=0,
+                    stretch="sub_unit")  # 部门 takes the spare width
 
-        self.empty_page = QWidget()
-        empty = QVBoxLayout(self.empty_page)
-        empty.addStretch(1)
-        self.empty_label = QLabel()
-        self.empty_label.setAlignment(Qt.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: #555; font-size: 11pt;")
-        empty.addWidget(self.empty_label)
-        empty_buttons = QHBoxLayout()
-        empty_buttons.addStretch(1)
+        self.empty_label = empty_label()
         self.empty_new_button = QPushButton("新增会员")
         self.empty_new_button.clicked.connect(self.new_member)
         self.empty_import_button = QPushButton("从 Excel 花名册导入…")
@@ -194,16 +140,9 @@ class MembersView(QWidget):
         self.empty_template_button.clicked.connect(self.download_template)
         self.empty_clear_button = QPushButton("清除筛选")
         self.empty_clear_button.clicked.connect(self.clear_filters)
-        for button in (self.empty_new_button, self.empty_import_button, self.empty_template_button,
-                       self.empty_clear_button):
-            empty_buttons.addWidget(button)
-        empty_buttons.addStretch(1)
-        empty.addLayout(empty_buttons)
-        empty.addStretch(2)
-
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty_page)
+        self.empty_page = empty_page(self.empty_label, [self.empty_new_button, self.empty_import_button,
+                                                        self.empty_template_button, self.empty_clear_button])
+        self.stack = list_stack(self.table, self.empty_page)
         outer.addWidget(self.stack, 1)
 
         QShortcut(QKeySequence.Find, self, activated=self.focus_search)

@@ -20,6 +20,7 @@ from gonghui_desk.care.occasions import (Occasion, RuleSet, apply_rule_set, avai
                                          void_occasion)
 from gonghui_desk.errors import UserError
 from gonghui_desk.money import MoneyParseError, parse_money, yuan_text
+from gonghui_desk.ui.tables import compact_table
 
 ERROR_COLOUR = "#c0392b"
 HINT_COLOUR = "#6b6b6b"
@@ -390,14 +391,7 @@ class RuleSetDialog(QDialog):
 
 
 def _table(model, widths: tuple[int, ...]) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    table = compact_table(model, selection=QAbstractItemView.SingleSelection, wrap=True)
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setHighlightSections(False)
     for column, width in enumerate(widths):

@@ -195,3 +195,21 @@ class PagedIdTableModel(QAbstractTableModel):
         if role == _ALIGNMENT:
             return shown[3][column]
         return shown[4]["id"]
+
+
+class FilteredTableModel(PagedIdTableModel):
+    """A :class:`PagedIdTableModel` over the rows matching a filter (a dataclass of the core module):
+    :meth:`set_filter` reads them again. ``query=False`` starts empty: the first :meth:`set_filter` or
+    :meth:`refresh` reads the rows. Subclasses read ``self.db`` and ``self._filter`` in :meth:`fetch_ids`;
+    what else the first query needs they set before calling ``__init__``."""
+
+    def __init__(self, db, row_filter, parent=None, *, query: bool = True, **kwargs):
+        super().__init__(parent, **kwargs)
+        self.db = db
+        self._filter = row_filter
+        if query:
+            self.requery()
+
+    def set_filter(self, row_filter) -> None:
+        self._filter = row_filter
+        self.requery()

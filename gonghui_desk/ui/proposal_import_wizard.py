@@ -13,19 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 from gonghui_desk.importing.proposal_import import (PROPOSAL_IMPORT_FIELDS, REQUIRED_COLUMNS, PlannedProposalRow,
                                                     ProposalImportPlan, ProposalImportResult, commit_import,
                                                     open_source, plan_import, totals_text, write_proposals_template)
 from gonghui_desk.ui.import_wizard import (CHECK_TIP, INVALID_COLOUR, NAME_COLUMN, NEW_COLOUR, UNCHANGED_COLOUR,
                                            UPDATE_COLOUR, ActionLook, Importer, ImportTexts, ImportWizardBase,
-                                           PlanColumn, PreviewPage, offer_open_folder)
-from gonghui_desk.ui.workers import show_error
+                                           PlanColumn, PreviewPage, save_blank_template)
 
 TEMPLATE_NAME = "提案导入模板.xlsx"
 
@@ -100,12 +100,9 @@ class ProposalImportWizard(ImportWizardBase):
 
     def __init__(self, context, path=None, parent=None, today: dt.date | None = None):
         super().__init__(context, Importer(open_source, plan_import, commit_import, PROPOSAL_IMPORT_FIELDS,
-                                           required=REQUIRED_COLUMNS), PROPOSAL_TEXTS, path, parent)
-        self.today = today
+                                           required=REQUIRED_COLUMNS), PROPOSAL_TEXTS, path, parent,
+                         today=today)
         self.resize(*self.SIZE)
-
-    def plan_options(self) -> dict:
-        return {"today": self.today} if self.today else {}
 
     def mapping_notes(self, mapped: set[str]) -> list[str]:
         notes = []
@@ -173,21 +170,8 @@ class ProposalImportWizard(ImportWizardBase):
                              f"跳过 {result.skipped} 行")
 
     def save_template(self, parent: QWidget) -> Path | None:
-        default = str(Path.home() / TEMPLATE_NAME)
-        chosen, _ = QFileDialog.getSaveFileName(parent, "保存空白导入模板", default, "Excel 工作簿 (*.xlsx)")
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
-        try:
-            written = write_proposals_template(path, self.context.db)
-        except Exception as exc:  # a file open in Excel, a read-only folder…
-            show_error(parent, "保存空白导入模板", exc)
-            return None
-        offer_open_folder(parent, "模板已保存", f"空白导入模板已保存到：\n{written}\n\n每行填写一件提案后，"
-                                                "再用“导入…”导入即可。", written)
-        return written
+        return save_blank_template(parent, TEMPLATE_NAME, partial(write_proposals_template, db=self.context.db),
+                                   "每行填写一件提案后，再用“导入…”导入即可。")
 
 
 __all__ = ["ProposalImportWizard", "TEMPLATE_NAME"]

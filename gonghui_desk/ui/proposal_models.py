@@ -22,7 +22,7 @@ from gonghui_desk.congress.register import (PROPOSAL_SORTS, CategoryRow, Departm
                                             proposal_ids, proposal_rows)
 from gonghui_desk.congress.store import FORMAL, serving_sql
 from gonghui_desk.db.member_queries import _escape_like
-from gonghui_desk.ui.paged_model import CENTER, LEFT, RIGHT, PagedIdTableModel
+from gonghui_desk.ui.paged_model import CENTER, LEFT, RIGHT, FilteredTableModel
 from gonghui_desk.union import sub_unit_paths
 
 OVERDUE_COLOUR = "#c0392b"
@@ -71,7 +71,7 @@ def status_text(row: dict) -> str:
     return text
 
 
-class ProposalTableModel(PagedIdTableModel):
+class ProposalTableModel(FilteredTableModel):
     """The proposals matching a :class:`ProposalFilter`, by number unless sorted otherwise."""
 
     COLUMNS = PROPOSAL_COLUMNS
@@ -87,12 +87,8 @@ class ProposalTableModel(PagedIdTableModel):
                  today: dt.date | None = None, **kwargs):
         """``query=False`` starts empty: the first :meth:`set_filter` or :meth:`refresh` reads the rows."""
         kwargs.setdefault("order", "number")
-        super().__init__(parent, **kwargs)
-        self.db = db
-        self._today = today
-        self._filter = proposal_filter or ProposalFilter(session_id=-1)
-        if query:
-            self.requery()
+        self._today = today  # the first query needs it
+        super().__init__(db, proposal_filter or ProposalFilter(session_id=-1), parent, query=query, **kwargs)
 
     @property
     def today(self) -> dt.date:
@@ -101,10 +97,6 @@ class ProposalTableModel(PagedIdTableModel):
     @property
     def proposal_filter(self) -> ProposalFilter:
         return self._filter
-
-    def set_filter(self, proposal_filter: ProposalFilter) -> None:
-        self._filter = proposal_filter
-        self.requery()
 
     def fetch_ids(self, order: str, descending: bool) -> list[int]:
         return proposal_ids(self.db, self._filter, order, descending, today=self.today)
@@ -329,7 +321,7 @@ class DelegateFilter:
 NO_DELEGATION = 0
 
 
-class DelegateTableModel(PagedIdTableModel):
+class DelegateTableModel(FilteredTableModel):
     """The live delegates of a term (of live members): by delegation, 正式代表 before 列席代表, then by name,
     as :meth:`CongressStore.delegates` lists them; rows fetched a page at a time."""
 
@@ -348,22 +340,14 @@ class DelegateTableModel(PagedIdTableModel):
     def __init__(self, db, parent=None, *, delegate_filter: DelegateFilter | None = None, query: bool = True,
                  delegation_word: str = "代表团", **kwargs):
         kwargs.setdefault("order", "delegation")
-        super().__init__(parent, **kwargs)
         self.COLUMNS = tuple((key, delegation_word if key == "delegation" else header)
                              for key, header in DELEGATE_COLUMNS)
-        self.db = db
-        self._filter = delegate_filter or DelegateFilter(term_id=-1)
         self._paths: dict[int, str] = {}
-        if query:
-            self.requery()
+        super().__init__(db, delegate_filter or DelegateFilter(term_id=-1), parent, query=query, **kwargs)
 
     @property
     def delegate_filter(self) -> DelegateFilter:
         return self._filter
-
-    def set_filter(self, delegate_filter: DelegateFilter) -> None:
-        self._filter = delegate_filter
-        self.requery()
 
     def requery(self) -> None:
         self._paths = sub_unit_paths(self.db)

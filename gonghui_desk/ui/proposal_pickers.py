@@ -18,10 +18,11 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QLineEdit,
-                               QTableView, QVBoxLayout)
+                               QVBoxLayout)
 
 from gonghui_desk.congress.store import CongressStore
 from gonghui_desk.db.member_queries import MemberFilter, member_ids, member_rows
+from gonghui_desk.ui.tables import compact_table
 from gonghui_desk.ui.visit_dialog import (HINT_COLOUR, PICKER_LIMIT, WARNING_COLOUR, MemberPicker,
                                           MemberSearchModel, member_summary)
 from gonghui_desk.union import sub_unit_paths
@@ -164,15 +165,8 @@ class DelegatePickerDialog(QDialog):
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterRole(Qt.UserRole)
         self.proxy.setFilterCaseSensitivity(Qt.CaseInsensitive)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection if multi else QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table = compact_table(self.proxy, selection=QAbstractItemView.ExtendedSelection if multi
+                                   else QAbstractItemView.SingleSelection)
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         header.resizeSection(0, 90)

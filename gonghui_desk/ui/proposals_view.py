@@ -26,22 +26,20 @@ import datetime as dt
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QSizePolicy, QStackedWidget, QTableView,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QSizePolicy, QStackedWidget, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from gonghui_desk import value_lists
 from gonghui_desk.congress.register import STATUSES, ProposalFilter, Rate, SessionDashboard, session_dashboard
 from gonghui_desk.congress.store import CongressStore
 from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, chosen_sort, run_export, run_print
-from gonghui_desk.ui.members_view import MemberTableView
 from gonghui_desk.ui.proposal_models import (OVERDUE_COLOUR, CategoryTableModel, DepartmentTableModel,
                                              ProposalTableModel, category_total)
+from gonghui_desk.ui.tables import (ListPageMixin, compact_buttons, compact_table, empty_label, empty_page, list_stack,
+                                    list_table, restore_sort_indicator, search_box, show_sorted)
 
 ALL = None
-SEARCH_DELAY_MS = 250
-COMPACT_BUTTON_PADDING = 20
 UNCATEGORISED = "未分类"
 REGISTERED_STATUSES = ("待交办", "办理中", "已答复", "不满意", "已办结")  # the statuses of a 立案 proposal
 STATUS_GROUPS = (("已立案（全部）", REGISTERED_STATUSES), ("未答复（待交办、办理中）", ("待交办", "办理中")))
@@ -200,7 +198,7 @@ class ExportSummaryDialog(ExportOptionsDialog):
                          masked_default=False, prepared_by=prepared_by, parent=parent, width=480)
 
 
-class ProposalsView(QWidget):
+class ProposalsView(ListPageMixin, QWidget):
     """The proposals page of the main window: the session, its dashboard, the list and the actions."""
 
     def __init__(self, context, parent=None, *, today: dt.date | None = None):
@@ -227,10 +225,6 @@ class ProposalsView(QWidget):
             signal.connect(self.refresh)
         context.profile_changed.connect(self._profile_changed)
         context.hardship_changed.connect(self._reload_choices)  # the value lists dialog says so through it
-
-    @property
-    def today(self) -> dt.date:
-        return self._today or dt.date.today()
 
     # --- building ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -275,24 +269,11 @@ class ProposalsView(QWidget):
         self.stack.addWidget(self._build_session_page())
 
     def _build_empty_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        self.no_session_label = QLabel()
-        self.no_session_label.setAlignment(Qt.AlignCenter)
-        self.no_session_label.setWordWrap(True)
-        self.no_session_label.setStyleSheet("color: #555; font-size: 11pt;")
-        layout.addWidget(self.no_session_label)
-        row = QHBoxLayout()
-        row.addStretch(1)
+        self.no_session_label = empty_label()
         self.setup_button = QPushButton("设置届次与代表…")
         self.setup_button.clicked.connect(self.open_congress)
-        row.addWidget(self.setup_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(2)
-        self.empty_page = page
-        return page
+        self.empty_page = empty_page(self.no_session_label, [self.setup_button])
+        return self.empty_page
 
     def _build_session_page(self) -> QWidget:
         page = QWidget()
@@ -342,8 +323,7 @@ class ProposalsView(QWidget):
         self.report_button.clicked.connect(self.open_report)
         self.output_buttons = (self.export_button, self.registered_button, self.print_button, self.forms_button,
                                self.report_button)
-        for button in self.output_buttons + (self.congress_button, self.import_button, self.new_button):
-            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + COMPACT_BUTTON_PADDING)
+        compact_buttons(self.output_buttons + (self.congress_button, self.import_button, self.new_button))
         for button in self.output_buttons:
             bottom.addWidget(button)
         layout.addLayout(bottom)
@@ -369,17 +349,8 @@ class ProposalsView(QWidget):
         self.department_combo = self._filter_combo()
         self.department_combo.setToolTip("主办或协办该提案的部门（最近一轮办理）")
         self._caption(filters, "承办部门", self.department_combo)
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("搜索编号、案由、提案人")
-        self.search_edit.setToolTip("按编号、案由中的字词或提案人的姓名（拼音、首字母）搜索，几个词用空格隔开")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(140)
-        self.search_edit.setMaximumWidth(280)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.apply_filters)
-        self.search_edit.textChanged.connect(self.search_timer.start)
+        self.search_edit, self.search_timer = search_box(self, "搜索编号、案由、提案人", self.apply_filters, maximum_width=280,
+                                                         tip="按编号、案由中的字词或提案人的姓名（拼音、首字母）搜索，几个词用空格隔开")
         filters.addWidget(self.search_edit, 1)
         self.overdue_check = QCheckBox("只看逾期")
         self.overdue_check.setToolTip("只列出已过承办期限仍未答复的提案")
@@ -391,26 +362,9 @@ class ProposalsView(QWidget):
         filters.addStretch(1)
         layout.addLayout(filters)
 
-        self.table = MemberTableView()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.ElideRight)
-        self.table.setCornerButtonEnabled(False)
-        self.table.open_requested.connect(self.open_row)
-        vertical = self.table.verticalHeader()
-        vertical.setSectionResizeMode(QHeaderView.Fixed)
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        vertical.setDefaultAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        self.empty_label = QLabel()
-        self.empty_label.setAlignment(Qt.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: #555; font-size: 11pt;")
-        self.list_stack = QStackedWidget()
-        self.list_stack.addWidget(self.table)
-        self.list_stack.addWidget(self.empty_label)
+        self.table = list_table(self, self.open_row)
+        self.empty_label = empty_label()
+        self.list_stack = list_stack(self.table, self.empty_label)
         layout.addWidget(self.list_stack, 1)
         return tab
 
@@ -427,14 +381,7 @@ class ProposalsView(QWidget):
         return tab
 
     def _breakdown_table(self, model) -> QTableView:
-        table = QTableView()
-        table.setModel(model)
-        table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        table = compact_table(model)
         header = table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.Stretch)
@@ -442,28 +389,9 @@ class ProposalsView(QWidget):
         header.resizeSection(0, 150)
         return table
 
-    def _caption(self, layout: QHBoxLayout, text: str, widget: QWidget) -> None:
-        caption = QLabel(text)
-        caption.setBuddy(widget)
-        layout.addWidget(caption)
-        layout.addWidget(widget)
-
-    def _filter_combo(self) -> QComboBox:
-        combo = QComboBox()
-        combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
-        combo.currentIndexChanged.connect(self.apply_filters)
-        return combo
-
     def _attach_model(self) -> None:
-        self.table.setModel(self.model)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        for key, width in COLUMN_WIDTHS.items():
-            header.resizeSection(self.model.column_index[key], width)
-        header.setMinimumSectionSize(40)
+        header = show_sorted(self.table, self.model, COLUMN_WIDTHS, order=Qt.AscendingOrder, minimum_width=40)
         self.table.viewport().installEventFilter(self)  # 案由 follows the table's width
-        header.setSortIndicator(self.model.sort_column(), Qt.AscendingOrder)  # before enabling: no re-sort
-        self.table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.model.count_changed.connect(self._count_changed)
 
@@ -480,11 +408,7 @@ class ProposalsView(QWidget):
 
     def _sort_indicator_changed(self, column: int, order) -> None:
         if not self.model.sortable(column):  # the header shows the order actually used
-            header = self.table.horizontalHeader()
-            header.blockSignals(True)
-            header.setSortIndicator(self.model.sort_column(),
-                                    Qt.DescendingOrder if self.model.sort_key[1] else Qt.AscendingOrder)
-            header.blockSignals(False)
+            restore_sort_indicator(self.table, self.model)
 
     # --- the words of the union -----------------------------------------------------------------
     @property
@@ -612,10 +536,6 @@ class ProposalsView(QWidget):
                 return
         raise ValueError(f"{value!r} is not a choice")
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.ensure_loaded()
-
     def ensure_loaded(self) -> None:
         """Read the dashboard and the rows if the page has not been shown yet."""
         if not self._loaded:
@@ -623,20 +543,10 @@ class ProposalsView(QWidget):
             self.refresh_dashboard()
             self.apply_filters()
 
-    def apply_filters(self, *args) -> None:
-        if not hasattr(self, "model") or self._applying or not self._loaded:
-            return
-        self.search_timer.stop()
-        self.model.set_filter(self.current_filter())
-
-    def clear_filters(self) -> None:
-        self._applying = True
+    def _reset_filters(self) -> None:
         for combo in (self.status_combo, self.category_combo, self.department_combo):
             combo.setCurrentIndex(0)
-        self.search_edit.clear()
         self.overdue_check.setChecked(False)
-        self._applying = False
-        self.apply_filters()
 
     def is_default_filter(self) -> bool:
         return dataclasses.replace(self.current_filter(), session_id=None) == ProposalFilter()

@@ -36,7 +36,7 @@ from gonghui_desk.ui.workers import show_error
 from gonghui_desk.union import sub_unit_paths
 
 WARNING_COLOUR = "#b9770e"
-from gonghui_desk.ui.dialogs import ERROR_COLOUR, Banner, FieldFormMixin, ReasonDialog, UnsavedChangesMixin, dialog_title
+from gonghui_desk.ui.dialogs import ERROR_COLOUR, FieldFormMixin, ReasonDialog, UnsavedChangesMixin
 
 HINT_COLOUR = "#6b6b6b"
 PICKER_LIMIT = 30
@@ -286,14 +286,7 @@ class VisitDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         return bool(self.visit and self.visit.get("voided_at"))
 
     def _build(self) -> None:
-        self.setWindowTitle("登记慰问" if self.is_new else "慰问记录")
-        self.setSizeGripEnabled(True)
-        outer = QVBoxLayout(self)
-        outer.setSpacing(8)
-        self.title_label = dialog_title(self.windowTitle())
-        outer.addWidget(self.title_label)
-        self.void_banner = Banner()
-        outer.addWidget(self.void_banner)
+        outer, self.void_banner = self._titled_layout("登记慰问" if self.is_new else "慰问记录")
 
         # who
         who = QGroupBox("慰问对象")
