@@ -70,6 +70,24 @@ def build_parser() -> argparse.ArgumentParser:
     proposals = commands.add_parser("proposals", help="职代会提案：导入历史提案")
     proposal_commands = proposals.add_subparsers(dest="proposals_command", parser_class=_Parser, required=True)
     _add_import_command(proposal_commands, "从 Excel/CSV 导入历史提案及其审查、办理和评价（每行一件提案）")
+
+    report = commands.add_parser("report", help="工作总结：按记录生成总结或工作报告（.docx 或 .pdf）",
+                                 description="按数据库中的记录生成工作总结草稿（与界面的“工作总结”向导相同）。")
+    report.add_argument("--db", type=Path, required=True)
+    report.add_argument("--kind", choices=("annual", "half", "semester", "term", "care"), default="annual",
+                        help="annual 年度总结；half 半年总结；semester 学期总结；term 工会工作报告（任期）；"
+                             "care 送温暖工作总结")
+    report.add_argument("--from", dest="date_from", help="开始日期，如 2026-01-01（默认按总结类型推算）")
+    report.add_argument("--to", dest="date_to", help="结束日期，如 2026-12-31")
+    report.add_argument("-o", "--output", type=Path, required=True, help="输出文件：.docx 或 .pdf")
+    report.add_argument("--sections", help="要写的部分及顺序，用逗号分隔，如 politics,care,plans（默认：有数据的部分）")
+    report.add_argument("--approx", action="store_true", help="用“余、近、以上”等约数表述")
+    report.add_argument("--compare", action="store_true", help="与上一个同样长的时期比较")
+    report.add_argument("--chinese-numerals", action="store_true", help="小数目用汉字（三次、五项）")
+    report.add_argument("--no-names", action="store_true", help="不列姓名，只写人数")
+    report.add_argument("--appendix", action="store_true", help="文后附主要工作数据统计表")
+    report.add_argument("--title", default="", help="标题（默认：工会名称+时期+总结类型）")
+    report.add_argument("--today", help="落款日期（默认今天）")
     return parser
 
 
@@ -109,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
             return _import(args)
         if args.command == "members":
             return _members(args)
+        if args.command == "report":
+            return _report(args)
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -159,6 +179,61 @@ def _members(args) -> int:
         print(f"已生成导入模板：{args.output}")
         return EXIT_OK
     return EXIT_USAGE
+
+
+def _report(args) -> int:
+    """``gonghui-desk report``: the same document as the wizard, written to .docx or .pdf."""
+    import datetime as dt
+
+    from gonghui_desk.db import open_database
+    from gonghui_desk.reports.builder import build_report
+    from gonghui_desk.reports.free_text import unfilled_prompts
+    from gonghui_desk.reports.model import ReportOptions, ReportRequest
+    from gonghui_desk.reports.periods import custom_period, period_for_kind
+
+    suffix = args.output.suffix.lower()
+    if suffix not in (".docx", ".pdf"):
+        raise UserError(f"输出文件应为 .docx 或 .pdf：{args.output}")
+    write_pdf = None
+    if suffix == ".pdf":
+        try:
+            from gonghui_desk.documents.pdf_writer import write_pdf
+        except ImportError:
+            raise UserError("PDF 输出暂不可用（缺少 PDF 组件），请改用 .docx") from None
+    if not args.db.exists():
+        raise UserError(f"数据库文件不存在：{args.db}")
+    try:
+        today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    except ValueError:
+        raise UserError(f"日期格式不对：{args.today}（应为 2026-01-31 这样的形式）") from None
+    db = open_database(args.db, create=False)
+    try:
+        if args.date_from or args.date_to:
+            if not (args.date_from and args.date_to):
+                raise UserError("--from 和 --to 要一起给出")
+            period = custom_period(args.date_from, args.date_to)
+        else:
+            period = period_for_kind(args.kind, today, db)
+            if period is None:
+                raise UserError("数据库中没有工会委员会或职代会的任期，请用 --from 和 --to 给出报告的时期")
+        sections = tuple(k.strip() for k in (args.sections or "").split(",") if k.strip())
+        options = ReportOptions(approximate=args.approx, compare=args.compare, chinese_numerals=args.chinese_numerals,
+                                names=not args.no_names, appendix=args.appendix)
+        doc = build_report(db, ReportRequest(args.kind, period, sections, options, args.title), today=today)
+    finally:
+        db.conn.close()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    if write_pdf is not None:
+        write_pdf(doc, args.output)
+    else:
+        from gonghui_desk.documents import write_docx
+
+        write_docx(doc, args.output)
+    print(f"已生成：{args.output}（{doc.title}，{period.label}，{len(doc.figures)}个数字）")
+    prompts = unfilled_prompts(doc)
+    if prompts:
+        print(f"注意：还有{len(prompts)}处“【请填写：…】”提示，请在 Word 中换成实际内容。")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

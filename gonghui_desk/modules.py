@@ -22,6 +22,14 @@ MODULES = (  # demo extensions run in this order: the hardship files exist befor
     "gonghui_desk.honours.demo_data",  # 荣誉: a few honours at several levels; the model worker's 劳模类型 follows
     "gonghui_desk.congress.providers",  # 提案: history entries (提出, 附议) and the home figure of the newest session
     "gonghui_desk.congress.demo_data",  # 职代会/教代会: a term, two sessions, delegates and 30–60 proposals
+    # the sections of the summary report (工作总结), each from the module that owns the records
+    "gonghui_desk.reports.free_text",  # 思想政治引领, 存在的问题和不足, 下一步工作打算: prompts, never claims
+    "gonghui_desk.congress.report_sections",  # 民主管理: sessions held, proposals and their rates
+    "gonghui_desk.events.report_sections",  # 劳动竞赛 (with the honours part) and 文体活动与职工培训
+    "gonghui_desk.care.report_sections",  # 帮扶与送温暖: visits and campaigns; the 送温暖工作总结's sections
+    "gonghui_desk.hardship.report_sections",  # 帮扶与送温暖: hardship files, aid, 金秋助学
+    "gonghui_desk.reports.women_sections",  # 女职工工作: the same records filtered to women members
+    "gonghui_desk.reports.member_sections",  # 自身建设: organisation and members
 )
 
 

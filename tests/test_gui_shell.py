@@ -103,6 +103,7 @@ def test_placeholders_describe_each_coming_module(window):
     assert not isinstance(window.pages["aid"], PlaceholderView)  # built: see test_gui_hardship.py
     assert not isinstance(window.pages["honours"], PlaceholderView)  # built: see test_gui_honours.py
     assert not isinstance(window.pages["events"], PlaceholderView)  # built: see test_gui_events.py
+    assert not isinstance(window.pages["summary"], PlaceholderView)  # built: see test_gui_report_page.py
     assert {titles[k] for k in ("aid", "events", "honours", "summary", "reports")} == {
         "困难帮扶", "活动竞赛", "荣誉", "工作总结", "上报报表"}
 

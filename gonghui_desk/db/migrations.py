@@ -642,12 +642,39 @@ def _v5_congress(conn: sqlite3.Connection) -> None:
     seed_defaults(conn, ("proposal.",))
 
 
+def _v6_report_drafts(conn: sqlite3.Connection) -> None:
+    """Saved drafts of the summary reports (工作总结/工作报告): what was asked and the document as edited."""
+    run_script(conn, """
+        -- A draft of a summary report. request_json: the kind, period, sections and options it was built with;
+        -- document_json: the document as last saved (blocks with their figure marks); stats_json: the figures
+        -- by key as computed when it was built (what the marks point to). Drafts are voided, never deleted.
+        CREATE TABLE report_drafts (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL CHECK (kind <> ''),               -- annual / half / semester / term / care
+            date_from TEXT NOT NULL,
+            date_to TEXT NOT NULL,
+            request_json TEXT NOT NULL DEFAULT '{}',
+            document_json TEXT NOT NULL DEFAULT '{}',
+            stats_json TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            updated_at TEXT,
+            voided_at TEXT,
+            void_reason TEXT,
+            CHECK (date_from <= date_to)
+        );
+        CREATE INDEX report_drafts_list ON report_drafts(coalesce(updated_at, created_at)) WHERE voided_at IS NULL;
+    """)
+    changelog.install_triggers(conn, "report_drafts")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "基础结构：工会信息、组织机构、会员、变更日志", _v1_foundation),
     Migration(2, "慰问走访：慰问类别与标准、慰问记录、批量慰问", _v2_care),
     Migration(3, "困难帮扶：困难职工档案、家庭成员、年度复核、帮扶记录", _v3_hardship),
     Migration(4, "活动竞赛与荣誉：活动、项目、队伍、参加人员、成绩、荣誉", _v4_events),
     Migration(5, "职代会与提案：届次、会议、代表团、代表、提案、附议人、审查、交办与答复", _v5_congress),
+    Migration(6, "工作总结：保存的总结草稿", _v6_report_drafts),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["HEADING_LEVELS", "Block", "Document", "Figure", "Heading", "Paragraph", "Section", "Table", "compose",
+__all__ = ["HEADING_LEVELS", "Block", "Document", "Figure", "Heading", "Mark", "Paragraph", "Section", "Table", "compose",
            "heading_number", "number_headings", "strip_heading_number"]
 
 HEADING_LEVELS = (1, 2, 3, 4)
@@ -39,8 +39,19 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """Where a figure stands in a paragraph's text (``text[start:end]``) and which figure it is (a
+    :class:`~gonghui_desk.reports.model.Stat` key): the editor shows how it was computed."""
+
+    start: int
+    end: int
+    key: str
+
+
+@dataclass(frozen=True)
 class Paragraph:
     text: str  # one paragraph of body text (no line breaks)
+    marks: tuple[Mark, ...] = ()  # the figures in it (writers print the text; the editor shows the marks)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from gonghui_desk.ui.members_view import MembersView
 from gonghui_desk.ui.placeholder_view import PlaceholderView
 from gonghui_desk.ui.proposals_view import ProposalsView
 from gonghui_desk.ui.reminders_panel import RemindersPanel
+from gonghui_desk.ui.summary_view import SummaryView
 from gonghui_desk.ui.workers import Job, run_job, show_error
 
 ACCENT = "#b8322a"
@@ -67,9 +68,6 @@ class ModuleInfo:
 
 # The modules that are not built yet, and what each will do (shown on its placeholder page).
 COMING_MODULES: tuple[ModuleInfo, ...] = (
-    ModuleInfo("summary", "工作总结", "根据台账中的记录统计数字，生成年度、半年、学期工作总结和工会工作报告。", (
-        "数字都由记录算出，不会出现分项之和与合计对不上",
-        "按公文格式输出 Word 文档，章节可增删和调整顺序")),
     ModuleInfo("reports", "上报报表", "按上级工会的表格格式填写会员花名册、困难职工、送温暖等报表。", (
         "识别上级发来的 Excel 表头，自动填入数据",
         "身份证号和手机号按文本保存，不会变成科学计数法")),
@@ -125,6 +123,8 @@ class MainWindow(QMainWindow):
         self._add_page("honours", "荣誉", self.honours_view)
         self.proposals_view = ProposalsView(self.context)
         self._add_page("proposals", self.proposals_view.page_title(), self.proposals_view)  # 职代会提案 / 教代会提案
+        self.summary_view = SummaryView(self.context)
+        self._add_page("summary", "工作总结", self.summary_view)
         self._add_coming_pages()
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.navigation.setCurrentRow(0)
