@@ -19,7 +19,8 @@ from gonghui_desk.events.register import (
     event_totals, held_counts, iter_award_rows, iter_events, iter_participant_persons, member_entries, member_results,
     members_on_roll, participant_ids, participant_rows,
 )
-from gonghui_desk.events.store import EventInput, EventStore, ResultInput, status_on_sql
+from gonghui_desk.db.member_queries import status_on_sql
+from gonghui_desk.events.store import EventInput, EventStore, ResultInput
 from gonghui_desk.union import ensure_sub_unit_path
 from tests.conftest import TODAY
 from tests.test_care_visits import add_member

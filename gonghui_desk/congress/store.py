@@ -42,7 +42,7 @@ import sqlite_utils
 from gonghui_desk.checks import ids_text, is_int, iso_date
 from gonghui_desk.dates import parse_date
 from gonghui_desk.db.connection import transaction
-from gonghui_desk.db.member_queries import status_on_sql
+from gonghui_desk.db.member_queries import off_roll_warnings
 from gonghui_desk.errors import UserError, ValidationError
 from gonghui_desk.members import Problem
 from gonghui_desk.union import load_profile, sub_unit_paths
@@ -470,17 +470,7 @@ class CongressStore:
         return ids
 
     def _status_warnings(self, member_ids: list[int], day: str) -> list[str]:
-        warnings = []
-        for start in range(0, len(member_ids), DELEGATE_CHUNK * 10):
-            chunk = member_ids[start:start + DELEGATE_CHUNK * 10]
-            for name, status in self.db.execute(
-                    f"""SELECT name, status FROM (
-                            SELECT m.name, {status_on_sql('m.id')} AS status, j.key AS position
-                            FROM json_each(?) j JOIN members m ON m.id = j.value)
-                        WHERE status IS NOT '在册' ORDER BY position""", [day, json.dumps(chunk)]):
-                warnings.append(f"{name}在 {day} 尚未入会" if status is None
-                                else f"{name}在 {day} 的会员状态为“{status}”")
-        return warnings
+        return off_roll_warnings(self.db, member_ids, day)
 
     def add_delegates(self, term_id: int, member_ids, *, role: str = FORMAL, delegation_id: int | None = None,
                       from_date=None) -> DelegateAddResult:

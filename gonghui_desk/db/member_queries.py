@@ -166,3 +166,19 @@ def status_on_sql(member_column: str, day_param: str = "?") -> str:
     """SQL for a member's status on a day, from the status history (NULL: not yet a member then)."""
     return (f"(SELECT s.new_status FROM member_status_changes s WHERE s.member_id = {member_column} "
             f"AND s.effective_date <= {day_param} ORDER BY s.effective_date DESC, s.id DESC LIMIT 1)")
+
+
+def off_roll_warnings(db, member_ids: list[int], day: str, chunk: int = 50_000) -> list[str]:
+    """One warning per member (in the order given) who was not 在册 on ``day``: "张三在 2026-03-01 尚未入会",
+    "李四在 2026-03-01 的会员状态为“退休”" — for records that are allowed but worth a second look."""
+    warnings = []
+    for start in range(0, len(member_ids), chunk):
+        for name, status in db.execute(
+                f"""SELECT name, status FROM (
+                        SELECT m.name, {status_on_sql('m.id')} AS status, j.key AS position
+                        FROM json_each(?) j JOIN members m ON m.id = j.value)
+                    WHERE status IS NOT '在册' ORDER BY position""",
+                [day, json.dumps(member_ids[start:start + chunk])]):
+            warnings.append(f"{name}在 {day} 尚未入会" if status is None
+                            else f"{name}在 {day} 的会员状态为“{status}”")
+    return warnings

@@ -37,8 +37,7 @@ from typing import Iterator
 import sqlite_utils
 
 from gonghui_desk.db.batches import ID_CHUNK, rows_by_id
-from gonghui_desk.db.member_queries import _escape_like
-from gonghui_desk.events.store import status_on_sql
+from gonghui_desk.db.member_queries import _escape_like, status_on_sql
 from gonghui_desk.union import sub_unit_paths
 
 __all__ = ["ALL_ITEMS", "EVENT_SORTS", "PARTICIPANT_SORTS", "EventFigures", "EventFilter", "EventTotals", "award_rows", "entered_member_ids",

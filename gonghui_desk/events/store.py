@@ -41,7 +41,7 @@ import sqlite_utils
 from gonghui_desk import value_lists
 from gonghui_desk.checks import ids_text, is_int, iso_date
 from gonghui_desk.db.connection import transaction
-from gonghui_desk.db.member_queries import MemberFilter, matching_ids, status_on_sql
+from gonghui_desk.db.member_queries import MemberFilter, matching_ids, off_roll_warnings
 from gonghui_desk.errors import UserError, ValidationError
 from gonghui_desk.members import Problem
 
@@ -488,17 +488,7 @@ class EventStore:
         return result
 
     def _status_warnings(self, member_ids: list[int], day: str) -> list[str]:
-        warnings = []
-        for start in range(0, len(member_ids), ENTRY_CHUNK * 10):
-            chunk = member_ids[start:start + ENTRY_CHUNK * 10]
-            for name, status in self.db.execute(
-                    f"""SELECT name, status FROM (
-                            SELECT m.name, {status_on_sql('m.id')} AS status, j.key AS position
-                            FROM json_each(?) j JOIN members m ON m.id = j.value)
-                        WHERE status IS NOT '在册' ORDER BY position""", [day, json.dumps(chunk)]):
-                warnings.append(f"{name}在 {day} 尚未入会" if status is None
-                                else f"{name}在 {day} 的会员状态为“{status}”")
-        return warnings
+        return off_roll_warnings(self.db, member_ids, day)
 
     def add_by_criteria(self, event_id: int, member_filter: MemberFilter, *, item_id: int | None = None,
                         label: str) -> AddResult:

@@ -75,9 +75,10 @@ import sqlite_utils
 from gonghui_desk import value_lists
 from gonghui_desk.dates import DateParseError, parse_date
 from gonghui_desk.db.connection import transaction
+from gonghui_desk.db.member_queries import status_on_sql
 from gonghui_desk.errors import UserError
 from gonghui_desk.events.register import event_title
-from gonghui_desk.events.store import EVENT_STATUSES, ORGANISER_KINDS, EventInput, EventStore, ResultInput, status_on_sql
+from gonghui_desk.events.store import EVENT_STATUSES, ORGANISER_KINDS, EventInput, EventStore, ResultInput
 from gonghui_desk.importing.common import (
     PROGRESS_INTERVAL,
     ImportBlocked,
