@@ -350,9 +350,9 @@ def _(block: Table, docx, number: str = "") -> None:
     table.style = docx.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = _column_widths(block, width)
-    for r, row in enumerate((block.header, *block.rows)):
-        for c in range(width):
-            cell = table.cell(r, c)
+    # table.cell(r, c) walks the whole table on every call (minutes for a 500-row appendix table): go row by row
+    for r, (row, table_row) in enumerate(zip((block.header, *block.rows), table.rows)):
+        for c, cell in enumerate(table_row.cells[:width]):
             cell.width = widths[c]
             paragraph = cell.paragraphs[0]
             paragraph.style = _style("table_header" if r == 0 else "table")
