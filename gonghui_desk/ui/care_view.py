@@ -572,6 +572,7 @@ class LedgerView(LedgerPageMixin, QWidget):
         self.print_job = run_print(self, self.context, table)
         return self.print_job
 
+
 class CareView(QWidget):
     """The 慰问走访 page of the main window: 慰问台账 and 批量慰问 tabs."""
 
