@@ -82,7 +82,7 @@ def stats(context):
         "sessions": Stat("sessions", "召开教代会", 2, "次", "期内召开的教代会会议"),
         "proposals": Stat("proposals", "收到提案", 23, "件", "期内提交的提案"),
         "done": Stat("done", "办结", 15, "件", "办理完毕的提案"),
-        "rate": Stat("rate", "立案率", 739, "%", "立案率 = 立案17件 ÷ 收到提案23件 = 73.9%"),
+        "rate": Stat("rate", "立案率", 17, "件", "立案率＝立案17件÷收到提案23件＝73.9%", base=23),
         "joined": Stat("joined", "新发展会员", 3, "人", "期内入会的会员", "members", ids),
     }
 

@@ -78,7 +78,7 @@ def test_the_page_lists_the_drafts_and_opens_one(window, context, qtbot):
     assert model.text(0, "title") == "2025年度工作总结（修改稿）"
     assert model.text(0, "kind") == "年度工作总结" and model.text(0, "period") == "2025年"
     row = model.row_of(ids["half"])
-    assert model.text(row, "kind") == "上半年工作总结" and model.text(row, "period") == "2026年上半年"
+    assert model.text(row, "kind") == "半年工作总结" and model.text(row, "period") == "2026年上半年"
     assert model.text(row, "state") == "草稿"
     assert page.count_label.text() == "共 3 份总结草稿"
     assert [d["id"] for d in list_drafts(context.db)] == model.ids()

@@ -340,8 +340,8 @@ def test_term_report(hand, fakes):
 def test_care_topic_report(hand, fakes):
     doc = build_report(hand, ReportRequest("care", Y2026), today=TODAY)
     assert doc.title == "测试中学工会2026年送温暖工作总结"
-    assert doc.blocks[0].text == ("2026年，测试中学工会在测试中学党组织和某县教育工会的领导下，坚持把困难帮扶和送温暖作为"
-                                  "联系服务教职工的经常性工作。全年，走访慰问会员3人次，发放慰问金1300元。"
+    assert doc.blocks[0].text == ("2026年，测试中学工会在测试中学党组织和某县教育工会的领导下，以习近平新时代中国特色社会主义"
+                                  "思想为指导，开展走访慰问和困难帮扶工作。全年，走访慰问会员3人次，发放慰问金1300元。"
                                   "现将2026年送温暖工作情况总结如下：")
     assert [b.text for b in doc.blocks if isinstance(b, Heading)] == [
         "关心关爱教职工，把温暖送到心坎", "专题", "存在的问题和不足", "2027年工作打算"]

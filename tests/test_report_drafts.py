@@ -35,7 +35,7 @@ REQUEST = ReportRequest("annual", year_period(2026), ("politics", "care", "plans
 
 
 def test_the_migration_adds_report_drafts(db):
-    assert LATEST_VERSION == 6 and MIGRATIONS[-1].version == 6
+    assert [m.version for m in MIGRATIONS if m.apply.__name__ == "_v6_report_drafts"] == [6]
     columns = [c.name for c in db["report_drafts"].columns]
     assert columns == ["id", "title", "kind", "date_from", "date_to", "request_json", "document_json", "stats_json",
                        "created_at", "updated_at", "voided_at", "void_reason"]
@@ -52,7 +52,7 @@ def test_a_version_5_file_is_upgraded(tmp_path):
         conn.commit()
     conn.close()
     db = open_database(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 6 and "report_drafts" in db.table_names()
+    assert db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION and "report_drafts" in db.table_names()
     db.conn.close()
 
 
@@ -88,7 +88,7 @@ def test_save_update_load_list_void(db):
     rows = list_drafts(db)
     assert [r["id"] for r in rows] == [second, first]  # newest first
     assert rows[0]["title"] == "上半年草稿" and rows[1]["title"] == DOC.title
-    assert rows[0]["kind_name"] == "上半年工作总结" and rows[1]["period_label"] == "2026年"
+    assert rows[0]["kind_name"] == "半年工作总结" and rows[1]["period_label"] == "2026年"
     assert "document_json" not in rows[0]
 
     edited = Document(DOC.title, blocks=[*DOC.blocks[:3], Paragraph("改写的一段。")], figures=DOC.figures)

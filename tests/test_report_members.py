@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -123,7 +124,13 @@ def texts(section) -> list[str]:
 def with_values(stats: list[Stat], **changes) -> list[Stat]:
     """The stats with some values replaced (keys given without "self." and with "__" for ".")."""
     wanted = {f"self.{k.replace('__', '.')}": v for k, v in changes.items()}
-    return [Stat(s.key, s.label, wanted.get(s.key, s.value), s.unit, s.basis, s.table, s.ids) for s in stats]
+    return [_with_value(s, wanted[s.key]) if s.key in wanted else s for s in stats]
+
+
+def _with_value(stat: Stat, value) -> Stat:
+    """A value, or (count, base) for a rate."""
+    count, base = value if isinstance(value, tuple) else (value, stat.base)
+    return replace(stat, value=count, base=base)
 
 
 def unmarked_digits(paragraph) -> list[str]:
@@ -237,7 +244,7 @@ def test_zero_cases_leave_sentences_out(db, union):
                         migrant_end=0, women_end=0, committee_women=0, audit_committee=0, union_honours=0,
                         home_honours=0, election=0)
     stats = [s if s.key not in ("self.union_honours", "self.home_honours") else
-             Stat(s.key, s.label, 0, s.unit, s.basis, s.table, ()) for s in stats]
+             replace(s, value=0, ids=()) for s in stats]
     result = texts(self_write(ctx, stats, None))
     assert result == [
         "截至2026年11月22日，本会共有会员5人，较年初的7人净减2人。其中在职会员4人、退休会员1人。"
@@ -301,7 +308,8 @@ def test_chinese_numerals_for_small_counts(db, union):
 def test_approximate_idioms_for_large_counts(db, union):
     ctx = make_context(db, options=ReportOptions(approximate=True))
     stats = with_values(self_stats(ctx), members_end=1234, members_start=1180, net_change=54, working_end=1100,
-                        retired_end=134, women_end=456, women_share=456, staff=1210, membership_rate=1100)
+                        retired_end=134, women_end=456, women_share=(456, 1234), staff=1210,
+                        membership_rate=(1100, 1210))
     text = texts(self_write(ctx, stats, None))[0]
     assert "本会共有会员1200余人，较年初的近1200人净增54人" in text
     assert "女会员450余人，占会员总数的36%以上" in text  # 456 ÷ 1234 = 36.95%: rounded down with 以上

@@ -138,8 +138,11 @@ def test_marked_text_options_rates_changes_and_extend():
     text.add("，").change(stat, Stat("events.count", "活动", 1, "场"), "上年")
     assert text.text == "举办活动三场，比上年增加两场"
     assert text.marks[1] == Mark(7, 14, "events.count@previous")
-    rate = Stat("proposals.replied", "已答复", 17, "件", basis="已答复17件÷立案23件")
-    other = MarkedText().add("答复率为").rate(rate, 17, 23)
+    rate = Stat("proposals.replied", "已答复", 17, "件", basis="答复率＝已答复17件÷立案23件＝73.9%", base=23)
+    assert stat_text(rate) == "73.9%" and stat_text(rate, ReportOptions(approximate=True)) == "73%以上"
+    with pytest.raises(ValueError):
+        MarkedText().rate(Stat("x", "已答复", 17, "件"))  # a count is not a rate
+    other = MarkedText().add("答复率为").rate(rate)
     assert other.text == "答复率为73.9%" and other.marks == (Mark(4, 9, "proposals.replied"),)
     text.add("；").extend(other)
     assert text.text.endswith("；答复率为73.9%")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -131,7 +132,13 @@ def records(db, store):
 
 def with_values(stats: list[Stat], **changes) -> list[Stat]:
     wanted = {f"women.{k.replace('__', '.')}": v for k, v in changes.items()}
-    return [Stat(s.key, s.label, wanted.get(s.key, s.value), s.unit, s.basis, s.table, s.ids) for s in stats]
+    return [_with_value(s, wanted[s.key]) if s.key in wanted else s for s in stats]
+
+
+def _with_value(stat: Stat, value) -> Stat:
+    """A value, or (count, base) for a rate."""
+    count, base = value if isinstance(value, tuple) else (value, stat.base)
+    return replace(stat, value=count, base=base)
 
 
 # --- the figures ------------------------------------------------------------------------------------------------
@@ -219,7 +226,7 @@ def test_comparisons(db, records):
 def test_zero_cases_leave_sentences_out(db, records):
     ctx = make_context(db)
     stats = [s if s.key in ("women.members_end", "women.working_end", "women.share", "women.retired_end")
-             else Stat(s.key, s.label, 0, s.unit, s.basis, s.table, ()) for s in women_stats(ctx)]
+             else replace(s, value=0, ids=()) for s in women_stats(ctx)]
     assert texts(women_write(ctx, stats, None)) == ["本会现有女会员3人，占会员总数的60%。"]
 
 
@@ -261,7 +268,7 @@ def test_chinese_numerals_and_approximate(db, records):
     ctx = make_context(db, options=ReportOptions(approximate=True))
     stats = with_values(women_stats(ctx), members_end=1234, working_end=1100, retired_end=134, visit_times=2345,
                         visit_persons=987, visit_money=12_345_678, event_times=5678, event_persons=1050,
-                        event_rate=1000)
+                        event_rate=(1000, 1100))
     result = texts(women_write(ctx, stats, None))
     assert result[0].startswith("本会现有女会员1200余人，占会员总数的")
     assert result[1].startswith("全年走访慰问女会员2300余人次，涉及980余人，送去慰问金和慰问品12万余元。")

@@ -30,7 +30,7 @@ from gonghui_desk.care.ledger import LedgerTotals
 from gonghui_desk.care.occasions import list_occasions
 from gonghui_desk.care.providers import occasion_phrase
 from gonghui_desk.documents import Paragraph, Section, Table
-from gonghui_desk.documents.wording import date_text, is_complete
+from gonghui_desk.documents.wording import date_text, is_complete, percent_text
 from gonghui_desk.money import yuan_text
 from gonghui_desk.reports.model import ReportContext, SectionSpec, Stat
 from gonghui_desk.reports.periods import period_words
@@ -402,6 +402,12 @@ def campaign_stats(ctx: ReportContext, prefix: str, *, with_times: bool = False)
         Stat(f"{prefix}.campaign_signed", "集中慰问已签收", sum(g.signed for g in f.campaigns), "人次",
              f"{where}中已签收的", _VISITS_TABLE, tuple(i for g in f.campaigns for i in g.signed_ids)),
     ]
+    signed = result[-1]
+    if with_times and ids:
+        rate = percent_text(signed.value, len(ids))
+        result.append(Stat(f"{prefix}.campaign_sign_rate", "签收率", signed.value, "人次",
+                           f"签收率＝已签收{signed.value}人次÷集中慰问{len(ids)}人次＝{rate}", _VISITS_TABLE, signed.ids,
+                           base=len(ids)))
     if len(f.campaigns) > CAMPAIGNS_LISTED:  # many (a term): the series of the same name over the years too
         for name, groups in campaign_series(f.campaigns).items():
             key = f"{prefix}.series[{_slug(name)}]"
@@ -630,7 +636,7 @@ def campaign_paragraphs(ctx: ReportContext, stats: list[Stat], previous: list[St
         if is_complete(signed.value, times.value):
             sign.add("各批次发放名单均已实名签收，共").figure(signed).add("。")
         else:
-            sign.add("发放签收表已签收").figure(signed).add("，签收率").rate(signed, signed.value, times.value)
+            sign.add("发放签收表已签收").figure(signed).add("，签收率").rate(view.get("campaign_sign_rate"))
             sign.add("（已签收").figure(signed, f"{signed.value}人次").add("÷发放").figure(times, f"{times.value}人次")
             sign.add("）。")
         paragraphs.append(sign.paragraph())

@@ -82,17 +82,19 @@ def rate_value(count: int, base: int) -> int:
 
 def rate_stat(key: str, label: str, count: int, base: int, unit: str, count_label: str, base_label: str,
               table: str = "", ids: tuple[int, ...] = ()) -> Stat | None:
-    """A rate as a stat (value: the count; basis "已答复10件÷立案17件＝58.8%"), or None without a base."""
+    """A rate as a stat (value: the count, ``base`` the base; basis "已答复10件÷立案17件＝58.8%"), or None
+    without a base."""
     if base <= 0:
         return None
     return Stat(key, label, count, unit,
-                f"{label}＝{count_label}{count}{unit}÷{base_label}{base}{unit}＝{percent_text(count, base)}", table, ids)
+                f"{label}＝{count_label}{count}{unit}÷{base_label}{base}{unit}＝{percent_text(count, base)}", table, ids,
+                base=base)
 
 
 def write_rate(mt: MarkedText, rate: Stat, count: Stat, base: Stat, count_label: str, base_label: str) -> None:
     """"62.5%（参加活动的在册会员50人÷在册会员80人）" into ``mt``: the rate (approximate: "62%以上") and both
     counts of its base (always exact) marked."""
-    mt.rate(rate, count.value, base.value).add(f"（{count_label}").figure(count, f"{count.value}{count.unit}")
+    mt.rate(rate).add(f"（{count_label}").figure(count, f"{count.value}{count.unit}")
     mt.add(f"÷{base_label}").figure(base, f"{base.value}{base.unit}").add("）")
 
 

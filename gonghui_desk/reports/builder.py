@@ -298,7 +298,8 @@ def _opening(got: _Collected, profile) -> list[Paragraph]:
                  f"团结带领广大{staff}，认真履行维护、建设、参与、教育职能。")
         words = _years_text(period)
     elif request_kind == "care":
-        text.add(f"{period.label}，{short}{leadership}，坚持把困难帮扶和送温暖作为联系服务{staff}的经常性工作。")
+        # what the records behind the report show the union did, not a claim about how it works
+        text.add(f"{period.label}，{short}{leadership}，{GUIDING_LINE}，开展走访慰问和困难帮扶工作。")
         words = period_words(period, request_kind)
     else:
         text.add(f"{period.label}，{short}{leadership}，{GUIDING_LINE}，{centre}，团结带领广大{staff}，"

@@ -95,14 +95,14 @@ def request_from_json(text: str) -> ReportRequest:
 
 
 def stats_to_json(stats: dict[str, Stat]) -> str:
-    return json.dumps([[s.key, s.label, s.value, s.unit, s.basis, s.table, list(s.ids)] for s in stats.values()],
-                      ensure_ascii=False)
+    return json.dumps([[s.key, s.label, s.value, s.unit, s.basis, s.table, list(s.ids), s.base]
+                       for s in stats.values()], ensure_ascii=False)
 
 
 def stats_from_json(text: str) -> dict[str, Stat]:
     data = json.loads(text or "[]")
-    return {key: Stat(key, label, int(value), unit, basis, table, tuple(ids))
-            for key, label, value, unit, basis, table, ids in data}
+    return {key: Stat(key, label, int(value), unit, basis, table, tuple(ids), int(base[0]) if base else 0)
+            for key, label, value, unit, basis, table, ids, *base in data}  # drafts saved before rates had a base
 
 
 # --- the table -----------------------------------------------------------------------------------------------

@@ -199,8 +199,8 @@ def _status_changes(ctx: ReportContext) -> dict[str, tuple[int, tuple[int, ...]]
     return {status: (n, ids_of(ids)) for status, n, ids in rows}
 
 
-def _stat(key: str, label: str, value: int, unit: str, basis: str, table: str = "", ids=()) -> Stat:
-    return Stat(f"self.{key}", label, value, unit, basis, table, tuple(ids))
+def _stat(key: str, label: str, value: int, unit: str, basis: str, table: str = "", ids=(), base: int = 0) -> Stat:
+    return Stat(f"self.{key}", label, value, unit, basis, table, tuple(ids), base)
 
 
 def self_stats(ctx: ReportContext) -> list[Stat]:
@@ -220,7 +220,7 @@ def self_stats(ctx: ReportContext) -> list[Stat]:
               "members", at_end.women_ids),
         _stat("women_share", "女会员占比", at_end.women, "人",
               f"女会员{at_end.women}人÷会员总数{at_end.total}人"
-              + (f"＝{percent_phrase(at_end.women, at_end.total)}" if at_end.total else "")),
+              + (f"＝{percent_phrase(at_end.women, at_end.total)}" if at_end.total else ""), base=at_end.total),
         _stat("migrant_end", "农民工会员", at_end.migrant, "人", f"截至{date_text(end)}在册或退休、标记为农民工的会员",
               "members", at_end.migrant_ids),
         _stat("members_start", "期初会员", start_total, "人", f"截至{date_text(start)}{roll_words}",
@@ -297,7 +297,8 @@ def _rate_stats(ctx: ReportContext, at_end: RollCounts) -> list[Stat]:
     if 0 < at_end.working <= staff:
         stats.append(_stat("membership_rate", "入会率", at_end.working, "人",
                            f"在职会员{at_end.working}人÷{year}年{word}{staff}人＝"
-                           f"{percent_phrase(at_end.working, staff)}（退休会员不计）", "members", at_end.working_ids))
+                           f"{percent_phrase(at_end.working, staff)}（退休会员不计）", "members", at_end.working_ids,
+                           base=staff))
     return stats
 
 
@@ -360,7 +361,7 @@ def _members_paragraph(ctx: ReportContext, s: dict[str, Stat]) -> MarkedText:
     women = s["self.women_end"]
     if women.value:
         parts.append(MarkedText(ctx.options).add("女会员").figure(women).add("，占会员总数的").rate(
-            s["self.women_share"], women.value, total.value))
+            s["self.women_share"]))
     migrant = s["self.migrant_end"]
     if migrant.value:
         parts.append(MarkedText(ctx.options).add("农民工会员").figure(migrant))
@@ -371,7 +372,7 @@ def _members_paragraph(ctx: ReportContext, s: dict[str, Stat]) -> MarkedText:
     found = staff_count_for(ctx) if staff and rate else None
     if found:
         mt.add(f"以{found[0]}年本单位{ctx.vocabulary.staff}").figure(staff, f"{staff.value}人").add("计，在职会员入会率为").rate(
-            rate, rate.value, staff.value).add("。")
+            rate).add("。")
     return mt
 
 

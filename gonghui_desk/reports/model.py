@@ -9,7 +9,9 @@ what it counts, on what base, and which records are behind it — and ``write(ct
 (:class:`~gonghui_desk.documents.model.Mark`), so the editor can show how a number was computed.
 
 Money in a :class:`Stat` is in 分 (unit "元"); every other value is a count in its measure word
-(人/人次/户/件/项/次/场/期/支/个/家). Nothing here invents a claim: a section without data has no stats
+(人/人次/户/件/项/次/场/期/支/个/家). A rate is a stat with a ``base``: its value is the count (in its
+unit), ``base`` the count it is divided by, and it is written as a percentage ("73.9%"); its basis says
+"立案率＝立案17件÷收到提案23件＝73.9%". Nothing here invents a claim: a section without data has no stats
 with a value above zero and is left out by default (DOMAIN.md §3).
 """
 
@@ -29,7 +31,7 @@ __all__ = ["REPORT_KINDS", "ReportContext", "ReportOptions", "ReportPeriod", "Re
 # kind key -> the report's name; "care" is the 送温暖 topic report, "proposals" the 提案办理情况报告
 REPORT_KINDS = {
     "annual": "年度工作总结",
-    "half": "上半年工作总结",
+    "half": "半年工作总结",  # 上半年 or 下半年: the period says which
     "semester": "学期工作总结",
     "term": "工会工作报告",
     "care": "送温暖工作总结",
@@ -78,11 +80,16 @@ class Stat:
     unit: str  # 人 / 人次 / 户 / 件 / 项 / 次 / 场 / 期 / 支 / 个 / 家 / 元
     basis: str = ""  # how it was counted, in words: "2026年1月1日至12月31日登记的慰问，每条记录1人次"
     table: str = ""  # the records behind it (a table name) …
-    ids: tuple[int, ...] = ()  # … and their ids (empty when the figure has no list of records, e.g. a rate)
+    ids: tuple[int, ...] = ()  # … and their ids (empty when the figure has no list of records)
+    base: int = 0  # a rate's base (the stat is value ÷ base, written as a percentage); 0 = not a rate
 
     @property
     def is_money(self) -> bool:
-        return self.unit == "元"
+        return self.unit == "元" and not self.base
+
+    @property
+    def is_rate(self) -> bool:
+        return self.base > 0
 
 
 @dataclass

@@ -139,8 +139,11 @@ def names_text(names: list[str], total: int, unit: str = "名", *, names_wanted:
 
 
 def stat_text(stat: Stat, options: ReportOptions = ReportOptions()) -> str:
-    """A stat written as the options ask: money for unit 元, else a count with its measure word."""
-    return money_text(stat.value, options) if stat.unit == "元" else count_phrase(stat.value, stat.unit, options)
+    """A stat written as the options ask: a rate as a percentage, money for unit 元, else a count with its
+    measure word."""
+    if stat.is_rate:
+        return percent_phrase(stat.value, stat.base, options)
+    return money_text(stat.value, options) if stat.is_money else count_phrase(stat.value, stat.unit, options)
 
 
 def headline_phrase(stat: Stat) -> str:
@@ -204,10 +207,12 @@ class MarkedText:
         """The stat's value (written by :func:`stat_text` unless ``text`` is given), marked."""
         return self._marked(stat_text(stat, self.options) if text is None else text, stat.key)
 
-    def rate(self, stat: Stat, count: int, base: int, text: str | None = None) -> "MarkedText":
-        """A rate (``percent_phrase`` unless ``text`` is given) marked with ``stat`` — a stat that says
-        what the rate counts on what base (its value: the count; its basis: "已答复17件÷立案23件")."""
-        return self._marked(percent_phrase(count, base, self.options) if text is None else text, stat.key)
+    def rate(self, stat: Stat, text: str | None = None) -> "MarkedText":
+        """A rate stat (one with a ``base``) as a percentage (``percent_phrase`` unless ``text`` is given),
+        marked."""
+        if not stat.is_rate:
+            raise ValueError(f"{stat.key} is not a rate (it has no base)")
+        return self._marked(percent_phrase(stat.value, stat.base, self.options) if text is None else text, stat.key)
 
     def change(self, stat: Stat, previous: Stat, previous_label: str = "上年", *,
                percent: bool = False) -> "MarkedText":

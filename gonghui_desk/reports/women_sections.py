@@ -45,8 +45,8 @@ SHOWN_GROUPS = 4  # honour groups written out before 等
 WOMAN = "m.sex = '女'"
 
 
-def _stat(key: str, label: str, value: int, unit: str, basis: str, table: str = "", ids=()) -> Stat:
-    return Stat(f"women.{key}", label, value, unit, basis, table, tuple(ids))
+def _stat(key: str, label: str, value: int, unit: str, basis: str, table: str = "", ids=(), base: int = 0) -> Stat:
+    return Stat(f"women.{key}", label, value, unit, basis, table, tuple(ids), base)
 
 
 def occasion_words(name: str) -> str:
@@ -83,7 +83,7 @@ def _roll_stats(ctx: ReportContext) -> list[Stat]:
               f"截至{date_text(end)}状态为在册、性别为女的会员", "members", roll.women_working_ids),
         _stat("retired_end", "退休女会员", roll.women_retired, "人", f"截至{date_text(end)}状态为退休、性别为女的会员"),
         _stat("share", "女会员占比", roll.women, "人", f"女会员{roll.women}人÷会员总数{roll.total}人"
-              + (f"＝{percent_phrase(roll.women, roll.total)}" if roll.total else "")),
+              + (f"＝{percent_phrase(roll.women, roll.total)}" if roll.total else ""), base=roll.total),
         _stat("joined", "新发展女会员", joined, "人", f"入会日期在{period_span_text(ctx)}、性别为女的会员",
               "members", ids_of(joined_ids)),
         _stat("committee", "女职工委员会委员", committee, "人", "女职工委员会现有成员（按现状统计）",
@@ -169,7 +169,7 @@ def _event_stats(ctx: ReportContext) -> list[Stat]:
         stats.append(_stat(
             "event_rate", "女会员参与率", base_persons, "人",
             f"参加活动且{date_text(base_day)}在册的女会员{base_persons}人÷{date_text(base_day)}在册女会员"
-            f"{roll.women_working}人＝{percent_phrase(base_persons, roll.women_working)}"))
+            f"{roll.women_working}人＝{percent_phrase(base_persons, roll.women_working)}", base=roll.women_working))
     march8 = ("(e.holiday = '三八' OR " + " OR ".join(f"e.name LIKE '%{w}%'" for w in MARCH8_WORDS) + ")")
     march8_events = f"{held} AND {march8}"
     n_events, event_ids = db.execute(f"SELECT count(*), json_group_array(e.id) FROM ({march8_events}) AS x "
@@ -249,7 +249,7 @@ def _members_paragraph(ctx: ReportContext, s: dict[str, Stat], p: dict[str, Stat
                else f"截至{date_text(end_day(ctx))}，本会有女会员").figure(women)
         total = roll_counts(ctx, end_day(ctx)).total
         if total:
-            mt.add("，占会员总数的").rate(s["women.share"], women.value, total)
+            mt.add("，占会员总数的").rate(s["women.share"])
         working, retired = s["women.working_end"], s["women.retired_end"]
         if working.value and retired.value:
             mt.add("，其中在职").figure(working).add("、退休").figure(retired)
@@ -342,7 +342,7 @@ def _events_paragraph(ctx: ReportContext, s: dict[str, Stat], p: dict[str, Stat]
             mt.add("，涉及").figure(persons)
         rate, working = s.get("women.event_rate"), s["women.working_end"]
         if rate and rate.value and working.value:
-            mt.add("；在册女会员参与率为").rate(rate, rate.value, working.value).add("（参加活动的在册女会员").figure(
+            mt.add("；在册女会员参与率为").rate(rate).add("（参加活动的在册女会员").figure(
                 rate, f"{rate.value}人").add("÷在册女会员").figure(working, f"{working.value}人").add("）")
     events = s["women.march8_events"]
     if events.value:

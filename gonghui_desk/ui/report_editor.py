@@ -18,7 +18,6 @@ text is read back (:meth:`ReportEditor.document`) and saved as a draft
 from __future__ import annotations
 
 import datetime as dt
-import re
 from html import escape
 from typing import Callable
 
@@ -50,18 +49,11 @@ HINT = ("蓝色带虚线的数字由台账统计：鼠标停在上面可看计�
         "标题编号自动生成，调整章节顺序请用左侧的“上移”“下移”。")
 
 
-_RATE_IN_BASIS = re.compile(r"[=＝]\s*([0-9]+(?:\.[0-9]+)?%)\s*(?:[（(][^）)]*[）)])?\s*$")
-
-
 def figure_value_text(stat, options=None) -> str:
-    """A figure's value as the report writes it ("23人次", "1.15万元"); a rate as its basis computes it
-    ("80.0%", from "立案16件 ÷ 收到提案20件 = 80.0%")."""
+    """A figure's value as the report writes it ("23人次", "1.15万元", a rate "73.9%")."""
     from gonghui_desk.reports.model import ReportOptions
     from gonghui_desk.reports.text import stat_text
 
-    found = _RATE_IN_BASIS.search(stat.basis or "")
-    if found and (stat.unit in ("%", "‰") or "率" in stat.label or "占比" in stat.label):
-        return found.group(1)
     return stat_text(stat, options or ReportOptions())
 
 

@@ -1,6 +1,6 @@
 """新建总结: the summary report wizard, from the records to a finished, printable document.
 
-1. 类型和期间 (:class:`KindPage`): 年度工作总结, 上半年工作总结, 学期工作总结, 工会工作报告 (the committee's
+1. 类型和期间 (:class:`KindPage`): 年度工作总结, 半年工作总结, 学期工作总结, 工会工作报告 (the committee's
    term), 送温暖工作总结; the period as a year, a half-year, a semester, the term
    (:func:`~gonghui_desk.reports.periods.term_period`) or any two dates; the union's name and words
    (教职工/职工, 教代会/职代会) from the profile.
@@ -80,7 +80,7 @@ class KindPage(WizardPage):
         grid.setVerticalSpacing(4)
         descriptions = {
             "annual": "一年的工作：民主管理、劳动竞赛、帮扶送温暖、文体活动、女职工工作、自身建设等",
-            "half": "半年的工作，结构与年度总结相同",
+            "half": "上半年或下半年的工作，结构与年度总结相同",
             "semester": "一个学期的工作（第一学期9月至次年1月，第二学期2月至7月）",
             "term": f"换届时向{words.congress_short}所作的工作报告，总结本届委员会任期内的工作",
             "care": "专题总结：走访慰问、困难帮扶、金秋助学等送温暖工作",
