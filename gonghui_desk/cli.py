@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--chinese-numerals", action="store_true", help="小数目用汉字（三次、五项）")
     report.add_argument("--no-names", action="store_true", help="不列姓名，只写人数")
     report.add_argument("--appendix", action="store_true", help="文后附主要工作数据统计表")
+    report.add_argument("--charts", action="store_true", help="统计表后附柱状图（按月、按类别；含 --appendix）")
     report.add_argument("--title", default="", help="标题（默认：工会名称+时期+总结类型）")
     report.add_argument("--today", help="落款日期（默认今天）")
     return parser
@@ -218,7 +219,7 @@ def _report(args) -> int:
                 raise UserError("数据库中没有工会委员会或职代会的任期，请用 --from 和 --to 给出报告的时期")
         sections = tuple(k.strip() for k in (args.sections or "").split(",") if k.strip())
         options = ReportOptions(approximate=args.approx, compare=args.compare, chinese_numerals=args.chinese_numerals,
-                                names=not args.no_names, appendix=args.appendix)
+                                names=not args.no_names, appendix=args.appendix or args.charts, charts=args.charts)
         doc = build_report(db, ReportRequest(args.kind, period, sections, options, args.title), today=today)
     finally:
         db.conn.close()

@@ -182,6 +182,12 @@ def test_the_whole_flow_to_a_saved_draft_and_a_word_file(wizard, demo_context, q
     to_draft_options.approximate_radio.setChecked(True)
     to_draft_options.anonymous_radio.setChecked(True)
     assert not to_draft_options.charts_check.isEnabled()
+    to_draft_options.appendix_check.setChecked(True)  # charts go with the appendix's tables
+    assert to_draft_options.charts_check.isEnabled()
+    to_draft_options.charts_check.setChecked(True)
+    assert to_draft_options.options().charts
+    to_draft_options.appendix_check.setChecked(False)
+    assert not to_draft_options.charts_check.isChecked() and not to_draft_options.options().charts
     assert wizard.request().options == ReportOptions(approximate=True, names=False)
     wizard.next()
     qtbot.waitUntil(wizard.draft_page.is_ready, timeout=30000)

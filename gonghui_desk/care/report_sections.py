@@ -29,7 +29,7 @@ from typing import Callable
 from gonghui_desk.care.ledger import LedgerTotals
 from gonghui_desk.care.occasions import list_occasions
 from gonghui_desk.care.providers import occasion_phrase
-from gonghui_desk.documents import Paragraph, Section, Table
+from gonghui_desk.documents import ChartSpec, Paragraph, Section, Table
 from gonghui_desk.documents.wording import date_text, is_complete, percent_text
 from gonghui_desk.money import yuan_text
 from gonghui_desk.reports.model import ReportContext, SectionSpec, Stat
@@ -679,7 +679,8 @@ def occasion_table(ctx: ReportContext, stats: list[Stat], prefix: str) -> list[T
                          _yuan(view.value(f"{name}.goods")), _yuan(view.value(f"{name}.money"))))
     rows.append(("合计", str(view.value("times")), str(view.value("persons")), _yuan(view.value("cash")),
                  _yuan(view.value("goods")), _yuan(view.value("money"))))
-    return [Table(("慰问类别", "人次", "人数", "慰问金（元）", "慰问品折合（元）", "合计（元）"), rows)]
+    return [Table(("慰问类别", "人次", "人数", "慰问金（元）", "慰问品折合（元）", "合计（元）"), rows,
+                  ChartSpec(1, "各类慰问人次"))]
 
 
 def month_table(ctx: ReportContext, stats: list[Stat], prefix: str) -> list[Table]:
@@ -689,7 +690,7 @@ def month_table(ctx: ReportContext, stats: list[Stat], prefix: str) -> list[Tabl
     rows = [(g.name, str(view.value(f"month[{g.key}].times")), _yuan(view.value(f"month[{g.key}].money")))
             for g in visit_figures(ctx).months]
     rows.append(("合计", str(view.value("times")), _yuan(view.value("money"))))
-    return [Table(("慰问月份", "人次", "金额（元）"), rows)]
+    return [Table(("慰问月份", "人次", "金额（元）"), rows, ChartSpec(1, "各月慰问人次"))]
 
 
 def source_table(ctx: ReportContext, stats: list[Stat], prefix: str) -> list[Table]:

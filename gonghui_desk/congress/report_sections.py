@@ -21,7 +21,7 @@ from gonghui_desk.congress.register import (UNCATEGORISED, ProposalFilter, Sessi
                                             session_dashboard)
 from gonghui_desk.congress.report import DEPARTMENT_HEADER
 from gonghui_desk.congress.store import ATTENDING, FORMAL, CongressStore, serving_sql, session_title
-from gonghui_desk.documents import Paragraph, Section, Table
+from gonghui_desk.documents import ChartSpec, Paragraph, Section, Table
 from gonghui_desk.documents.wording import date_text, is_complete, percent_text
 from gonghui_desk.events.report_sections import compare_text, period_text, rate_stat, when, write_rate
 from gonghui_desk.reports.model import ReportContext, SectionSpec, Stat
@@ -355,7 +355,8 @@ def democracy_appendix(ctx: ReportContext, stats: list[Stat]) -> list[Table]:
         tables.append(Table(("提案类别", "收到", "立案", "立案率", "已答复", "答复率", "办结", "办结率"),
                             [(c.category, str(c.received), str(c.registered), _rate(c.registered, c.received),
                               str(c.replied), _rate(c.replied, c.registered), str(c.completed),
-                              _rate(c.completed, c.registered)) for c in categories]))
+                              _rate(c.completed, c.registered)) for c in categories],
+                            ChartSpec(1, "各类别提案件数")))
     departments = [d for d in total.by_department if d.assigned or d.co_assigned]
     if departments:
         tables.append(Table(DEPARTMENT_HEADER,

@@ -11,10 +11,10 @@ the empty ones), and new block kinds register a writer on each ``singledispatch`
 
 from gonghui_desk.documents.docx_writer import write_docx
 from gonghui_desk.documents.html import to_html
-from gonghui_desk.documents.model import (Document, Figure, Heading, Mark, Paragraph, Section, Table, compose, heading_number,
+from gonghui_desk.documents.model import (ChartSpec, Document, Figure, Heading, Mark, Paragraph, Section, Table, compose, heading_number,
                                           number_headings, strip_heading_number)
 from gonghui_desk.documents.plain_text import SYNTAX_HELP, from_plain_text, parse_plain_text, to_plain_text
 
-__all__ = ["SYNTAX_HELP", "Document", "Figure", "Heading", "Mark", "Paragraph", "Section", "Table", "compose",
+__all__ = ["SYNTAX_HELP", "ChartSpec", "Document", "Figure", "Heading", "Mark", "Paragraph", "Section", "Table", "compose",
            "from_plain_text", "heading_number", "number_headings", "parse_plain_text", "strip_heading_number",
            "to_html", "to_plain_text", "write_docx"]

@@ -23,6 +23,7 @@ officer can still change a whole level at once in Word.
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass
 from functools import singledispatch
@@ -37,6 +38,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt
 
+from gonghui_desk.documents.charts import CHART_WIDTH_MM, chart_png
 from gonghui_desk.documents.model import Document, Heading, Paragraph, Table, number_headings
 from gonghui_desk.documents.wording import full_width_punctuation
 from gonghui_desk.errors import UserError
@@ -364,6 +366,11 @@ def _(block: Table, docx, number: str = "") -> None:
     header_row = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")  # repeated on every page
     header_row.append(repeat)
+    picture = chart_png(block)
+    if picture is not None:  # the chart under its table, centred, on single-spaced lines (exact ones clip it)
+        paragraph = docx.add_paragraph(style=_style("table"))
+        paragraph.paragraph_format.space_before = Pt(6)
+        paragraph.add_run().add_picture(io.BytesIO(picture), width=Mm(CHART_WIDTH_MM))
 
 
 # --- the document ----------------------------------------------------------------------------------------

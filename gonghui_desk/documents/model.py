@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["HEADING_LEVELS", "Block", "Document", "Figure", "Heading", "Mark", "Paragraph", "Section", "Table", "compose",
+__all__ = ["HEADING_LEVELS", "Block", "ChartSpec", "Document", "Figure", "Heading", "Mark", "Paragraph", "Section", "Table", "compose",
            "heading_number", "number_headings", "strip_heading_number"]
 
 HEADING_LEVELS = (1, 2, 3, 4)
@@ -55,9 +55,19 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class ChartSpec:
+    """A bar chart of one column of a table (by month, by category), drawn after the table in the Word and
+    PDF files (:mod:`~gonghui_desk.documents.charts`): one bar per row, a 合计 row left out."""
+
+    column: int  # the column whose numbers the bars show (the first column names the bars)
+    title: str  # 各月慰问人次
+
+
+@dataclass(frozen=True)
 class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...] = ()
+    chart: ChartSpec | None = None  # a bar chart of one column after the table
 
     def __post_init__(self):  # lists are accepted and kept as tuples, so tables compare by value
         object.__setattr__(self, "header", tuple(self.header))

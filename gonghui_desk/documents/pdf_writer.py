@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import os
 import struct
 import sys
@@ -43,11 +44,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
-from reportlab.platypus import Flowable, KeepTogether, Table as RLTable, TableStyle
+from reportlab.platypus import Flowable, Image as RLImage, KeepTogether, Table as RLTable, TableStyle
 from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError, PageTemplate
 from reportlab.platypus.flowables import CondPageBreak
 from reportlab.platypus.frames import Frame
 
+from gonghui_desk.documents.charts import CHART_WIDTH_MM, chart_height_mm, chart_png
 from gonghui_desk.documents.docx_writer import (BODY_SIZE, INDENT_CHARS, LINE_PITCH, PAGE, PAGE_NUMBER_SIZE, TABLE_SIZE,
                                                 TITLE_SIZE)
 from gonghui_desk.documents.model import Document, Heading, Paragraph, Table, number_headings
@@ -688,6 +690,12 @@ def _(block: Table, pdf: PdfStory, number: str = "") -> None:
     ]))
     table.spaceAfter = LINE / 2  # a little air under the grid (dropped at the foot of a page)
     pdf.flowables.append(table)
+    picture = chart_png(block)
+    if picture is not None:  # the chart under its table, centred
+        image = RLImage(io.BytesIO(picture), width=CHART_WIDTH_MM * mm, height=chart_height_mm(block) * mm)
+        image.hAlign = "CENTER"
+        image.spaceAfter = LINE / 2
+        pdf.flowables.append(image)
 
 
 # --- the document ----------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from gonghui_desk.documents import Paragraph, Section, Table
+from gonghui_desk.documents import ChartSpec, Paragraph, Section, Table
 from gonghui_desk.documents.model import chinese_numeral
 from gonghui_desk.documents.wording import date_text, is_complete, percent_text
 from gonghui_desk.events.register import (HELD, EventFilter, EventTotals, _participation_cte, _status_today_sql,
@@ -623,7 +623,7 @@ def _rows_by_kind(facts: EventFacts) -> Table:
     rows = []
     for kind, (events, times, persons) in facts.totals.by_kind.items():
         rows.append((kind or "未分类", str(events), str(times), str(persons)))
-    return Table(("活动类型", "场次", "参加人次", "参加人数"), rows)
+    return Table(("活动类型", "场次", "参加人次", "参加人数"), rows, ChartSpec(2, "各类活动参加人次"))
 
 
 def _rows_by_month(ctx: ReportContext, facts: EventFacts) -> Table:
@@ -639,7 +639,7 @@ def _rows_by_month(ctx: ReportContext, facts: EventFacts) -> Table:
     for e in facts.events:
         months[e["start_date"][:7]] = months.get(e["start_date"][:7], 0) + 1
     rows = [(f"{int(m[:4])}年{int(m[5:])}月", str(n), str(times.get(m, 0))) for m, n in sorted(months.items())]
-    return Table(("月份", "场次", "参加人次"), rows)
+    return Table(("月份", "场次", "参加人次"), rows, ChartSpec(2, "各月活动参加人次"))
 
 
 def _event_list(ctx: ReportContext, facts: EventFacts) -> Table:

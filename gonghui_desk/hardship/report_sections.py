@@ -26,7 +26,7 @@ from gonghui_desk import value_lists
 from gonghui_desk.care.report_sections import (CarePart, StatView, add_change, funds_sentence, money_clause,
                                                money_texts, opener, period_span, period_word, register_care_part,
                                                stock_date)
-from gonghui_desk.documents import Paragraph, Section, Table
+from gonghui_desk.documents import ChartSpec, Paragraph, Section, Table
 from gonghui_desk.documents.wording import date_text
 from gonghui_desk.hardship.aid import STUDENT_AID
 from gonghui_desk.hardship.aid_ledger import AidFilter, AidTotals, aid_totals, where_clause
@@ -200,7 +200,7 @@ def file_table(ctx: ReportContext, stats: list[Stat], prefix: str) -> list[Table
         return []
     rows = [(value or "未填", str(view.value(f"category[{_slug(value)}]"))) for value in f.by_category]
     rows.append(("合计", str(view.value("on_file"))))
-    return [Table((f"困难类别（{date_text(f.end)}在档）", "户数"), rows)]
+    return [Table((f"困难类别（{date_text(f.end)}在档）", "户数"), rows, ChartSpec(1, "各类困难职工户数"))]
 
 
 # --- the aid ---------------------------------------------------------------------------------------------
@@ -375,7 +375,7 @@ def aid_tables(ctx: ReportContext, stats: list[Stat], prefix: str, *, sources: b
     rows = [(t, str(view.value(f"type[{_slug(t)}].times")), str(view.value(f"type[{_slug(t)}].households")),
              _yuan(view.value(f"type[{_slug(t)}].money"))) for t in a.totals.by_type]
     rows.append(("合计", str(view.value("times")), str(view.value("households")), _yuan(view.value("money"))))
-    tables = [Table(("帮扶类型", "人次", "户数", "金额（元）"), rows)]
+    tables = [Table(("帮扶类型", "人次", "户数", "金额（元）"), rows, ChartSpec(3, "各类帮扶金额（元）"))]
     if sources:
         tables += aid_source_table(ctx, stats, prefix)
     return tables

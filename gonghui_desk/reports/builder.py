@@ -377,6 +377,8 @@ def build_report_with_stats(db: sqlite_utils.Database, request: ReportRequest, *
                    salutation="各位代表、同志们：" if request.kind == "term" else "",
                    signer=ctx.union_name.strip(), date_text=date_text(ctx.today))
     doc.blocks = [*_opening(got, profile), *compose(sections), *_closing(got)]
+    if not request.options.charts:  # a table offers a chart (by month, by category) only when charts are asked for
+        doc.blocks = [dataclasses.replace(b, chart=None) if isinstance(b, Table) and b.chart else b for b in doc.blocks]
     stats = _stat_map(got)
     doc.figures = [Figure(s.label, stat_text(s), s.basis) for s in stats.values()]
     progress(got.total, got.total, "完成")

@@ -20,7 +20,7 @@ import json
 import sqlite_utils
 
 from gonghui_desk.db.connection import transaction
-from gonghui_desk.documents import Document, Figure, Heading, Mark, Paragraph, Table
+from gonghui_desk.documents import ChartSpec, Document, Figure, Heading, Mark, Paragraph, Table
 from gonghui_desk.errors import UserError
 from gonghui_desk.reports.model import REPORT_KINDS, ReportOptions, ReportPeriod, ReportRequest, Stat
 
@@ -41,7 +41,10 @@ def _block_to_dict(block) -> dict:
             item["marks"] = [[m.start, m.end, m.key] for m in block.marks]
         return item
     if isinstance(block, Table):
-        return {"type": "table", "header": list(block.header), "rows": [list(r) for r in block.rows]}
+        item = {"type": "table", "header": list(block.header), "rows": [list(r) for r in block.rows]}
+        if block.chart is not None:
+            item["chart"] = [block.chart.column, block.chart.title]
+        return item
     raise TypeError(f"a draft cannot hold a {type(block).__name__} block")
 
 
@@ -52,7 +55,9 @@ def _block_from_dict(item: dict):
     if kind == "paragraph":
         return Paragraph(item["text"], tuple(Mark(int(s), int(e), str(k)) for s, e, k in item.get("marks", ())))
     if kind == "table":
-        return Table(tuple(item["header"]), tuple(tuple(r) for r in item.get("rows", ())))
+        chart = item.get("chart")
+        return Table(tuple(item["header"]), tuple(tuple(r) for r in item.get("rows", ())),
+                     ChartSpec(int(chart[0]), str(chart[1])) if chart else None)
     raise ValueError(f"unknown block type in a draft: {kind!r}")
 
 

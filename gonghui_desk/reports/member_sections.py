@@ -29,7 +29,7 @@ import json
 from dataclasses import dataclass
 
 from gonghui_desk.db.member_queries import status_on_sql
-from gonghui_desk.documents import Section, Table
+from gonghui_desk.documents import ChartSpec, Section, Table
 from gonghui_desk.documents.model import chinese_numeral
 from gonghui_desk.documents.wording import date_text
 from gonghui_desk.honours.store import AWARDED, LEVELS
@@ -600,7 +600,8 @@ def _changes_by_month(ctx: ReportContext) -> Table | None:
 
     rows = [(label(b), *(str(n) for n in counts[b])) for b in sorted(counts)]
     sums = [sum(counts[b][i] for b in counts) for i in range(len(columns))]
-    return Table(("月份" if width == 7 else "年度", *columns), rows + [("合计", *(str(n) for n in sums))])
+    return Table(("月份" if width == 7 else "年度", *columns), rows + [("合计", *(str(n) for n in sums))],
+                 ChartSpec(1, "各月新入会会员人数" if width == 7 else "各年度新入会会员人数"))
 
 
 def self_appendix(ctx: ReportContext, stats: list[Stat]) -> list[Table]:

@@ -2,8 +2,10 @@
 
 Each block of the text knows what it is through a property of its block format (:data:`ROLE`): the
 title, a subtitle line, the salutation, a heading (with its :data:`LEVEL`), a paragraph, the signer, the
-date, or an *opaque* block (a kind of block the editor cannot edit, such as a chart: shown as a grey line
-and written back unchanged). Tables are ``QTextTable`` objects whose first row is the header.
+date, or an *opaque* block (a kind of block the editor cannot edit: shown as a grey line and written back
+unchanged). Tables are ``QTextTable`` objects whose first row is the header; a table's chart
+(:class:`~gonghui_desk.documents.ChartSpec`) is kept in its format (:data:`CHART`) and, when printing,
+drawn under it from the table's numbers.
 
 Heading numbers (一、 （一） 1. （1）) are never part of the heading's text: :func:`renumber` writes them
 at the start of each heading block in a character format carrying :data:`NUMBER`, and
@@ -25,11 +27,13 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import (QBrush, QColor, QFont, QTextBlock, QTextBlockFormat, QTextCharFormat, QTextCursor,
-                           QTextDocument, QTextFormat, QTextFrameFormat, QTextTable, QTextTableFormat)
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import (QBrush, QColor, QFont, QImage, QTextBlock, QTextBlockFormat, QTextCharFormat, QTextCursor,
+                           QTextDocument, QTextFormat, QTextFrameFormat, QTextImageFormat, QTextTable, QTextTableFormat)
 
-from gonghui_desk.documents import Document, Heading, Mark, Paragraph, Table, heading_number, strip_heading_number
+from gonghui_desk.documents import (ChartSpec, Document, Heading, Mark, Paragraph, Table, heading_number,
+                                   strip_heading_number)
+from gonghui_desk.documents.charts import CHART_WIDTH_MM, chart_height_mm, chart_png
 from gonghui_desk.documents.wording import full_width_punctuation
 
 __all__ = ["ROLE", "LEVEL", "NUMBER", "MARK_KEY", "MARK_TEXT", "MARK_ID", "OPAQUE", "FIGURE_SCHEME", "TextStyles",
@@ -43,6 +47,7 @@ NUMBER = QTextFormat.UserProperty + 14  # char: part of a heading's automatic nu
 MARK_KEY = QTextFormat.UserProperty + 15  # char: the stat key of a figure
 MARK_TEXT = QTextFormat.UserProperty + 16  # char: the figure's text as written
 MARK_ID = QTextFormat.UserProperty + 17  # char: which figure (two figures side by side stay apart)
+CHART = QTextFormat.UserProperty + 18  # table: "column|title" of the chart drawn after it in the output
 FIGURE_SCHEME = "figure:"
 
 TEXT_ROLES = ("title", "subtitle", "salutation", "heading", "paragraph", "signer", "date", "opaque")
@@ -77,6 +82,7 @@ class TextStyles:
     figure_marks: bool = True  # show the marked figures (not when printing)
     justify: bool = True  # paragraphs justified (not when printing: Qt's print preview misplaces the glyphs
     # of justified Chinese lines, though the printout itself is right)
+    charts: bool = False  # a table's chart drawn under it (printing; the editor keeps it with the table)
 
     def em(self, n: float = 1.0) -> float:
         return self.body_pt * self.px * n
@@ -161,7 +167,7 @@ class TextStyles:
 
 SCREEN = TextStyles(body_pt=13, title_pt=17, table_pt=11)
 PRINT = TextStyles(body_pt=16, title_pt=22, table_pt=12, line_px=225 / 25.4 * 96 / 22, bold_headings=False,
-                   figure_marks=False, justify=False)
+                   figure_marks=False, justify=False, charts=True)
 
 
 # --- reading a block ------------------------------------------------------------------------------------
@@ -328,6 +334,8 @@ class _Writer:
         fmt.setBorderCollapse(True)
         fmt.setTopMargin(self.styles.em(0.3))
         fmt.setBottomMargin(self.styles.em(0.3))
+        if table.chart is not None:  # kept with the table, so the output still draws it after editing
+            fmt.setProperty(CHART, f"{table.chart.column}|{table.chart.title}")
         qtable = self.cursor.insertTable(1 + len(table.rows), columns, fmt)
         cell_char = self.styles.char("table")
         header_char = QTextCharFormat(cell_char)
@@ -346,7 +354,28 @@ class _Writer:
         self.cursor = QTextCursor(self.qdoc)
         self.cursor.movePosition(QTextCursor.End)
         self.fresh = True
+        if self.styles.charts and table.chart is not None:
+            self._chart(table, number)
         return number
+
+    def _chart(self, table: Table, number: int) -> None:
+        """The table's bar chart as an image in a centred block of its own (printing only: nothing reads it
+        back)."""
+        picture = chart_png(table)
+        if picture is None:
+            return
+        block_format = QTextBlockFormat()
+        block_format.setAlignment(Qt.AlignHCenter)
+        block_format.setBottomMargin(self.styles.em(0.5))
+        self.cursor.setBlockFormat(block_format)
+        name = f"chart-{number}.png"
+        self.qdoc.addResource(QTextDocument.ImageResource, QUrl(name), QImage.fromData(picture))
+        image = QTextImageFormat()
+        image.setName(name)
+        image.setWidth(CHART_WIDTH_MM / 25.4 * 72 * self.styles.px)
+        image.setHeight(chart_height_mm(table) / 25.4 * 72 * self.styles.px)
+        self.cursor.insertImage(image)
+        self.fresh = False
 
 
 def fill_text_document(qdoc: QTextDocument, doc: Document, styles: TextStyles = SCREEN, *,
@@ -517,7 +546,9 @@ def _table_block(table: QTextTable) -> Table:
     rows = [tuple(_cell_text(table, r, c) for c in range(table.columns())) for r in range(table.rows())]
     if not rows:
         return Table(())
-    return Table(rows[0], tuple(rows[1:]))
+    column, _, title = str(table.format().property(CHART) or "").partition("|")
+    chart = ChartSpec(int(column), title) if column.isdigit() and title else None
+    return Table(rows[0], tuple(rows[1:]), chart)
 
 
 def _paragraph(block: QTextBlock) -> Paragraph | None:

@@ -43,7 +43,6 @@ __all__ = ["KindPage", "OptionsPage", "OutputPage", "ReportWizard", "SectionList
 PERIOD_MODES = {"year": "一年", "half": "半年", "semester": "一个学期", "term": "本届任期", "custom": "起止日期"}
 KIND_MODES = {"annual": "year", "half": "half", "semester": "semester", "term": "term", "care": "year"}
 KIND_ORDER = ("annual", "half", "semester", "term", "care")
-CHARTS_SUPPORTED = False  # the builder does not draw charts yet: the tick is shown, greyed, with the reason
 SECTIONS_MIME = "application/x-gonghui-report-sections"
 NO_DATA_BRUSH = QBrush(QColor("#8a8a8a"))
 
@@ -699,12 +698,10 @@ class OptionsPage(WizardPage):
         appendix_box = QGroupBox("附件")
         appendix_layout = QVBoxLayout(appendix_box)
         self.appendix_check = QCheckBox("文末附“主要工作数据”统计表（各部分的分类统计）")
-        self.charts_check = QCheckBox("统计表附简单图表（按月、按类别）")
+        self.charts_check = QCheckBox("按月、按类别的统计表后附柱状图（在 Word 和 PDF 文件中）")
+        self.charts_check.setToolTip("图表由统计表的数字绘制：在草稿中改动统计表，输出的图表随之改变。")
         appendix_layout.addWidget(self.appendix_check)
         appendix_layout.addWidget(self.charts_check)
-        if not CHARTS_SUPPORTED:
-            self.charts_check.setToolTip("本版本暂不能生成图表；统计表已按月、按类别列出。")
-            self.charts_check.setText("统计表附简单图表（本版本暂不提供）")
         self.body.addWidget(appendix_box)
         self.body.addStretch(1)
         self.appendix_check.toggled.connect(self._appendix_toggled)
@@ -722,7 +719,7 @@ class OptionsPage(WizardPage):
                                        f"（{previous.date_from} 至 {previous.date_to}）")
 
     def _appendix_toggled(self, on: bool) -> None:
-        self.charts_check.setEnabled(on and CHARTS_SUPPORTED)
+        self.charts_check.setEnabled(on)
         if not on:
             self.charts_check.setChecked(False)
 
@@ -739,7 +736,7 @@ class OptionsPage(WizardPage):
         self.compare_check.setChecked(options.compare)
         (self.names_radio if options.names else self.anonymous_radio).setChecked(True)
         self.appendix_check.setChecked(options.appendix)
-        self.charts_check.setChecked(options.charts and CHARTS_SUPPORTED)
+        self.charts_check.setChecked(options.charts)
 
 
 # --- page 4: the draft -------------------------------------------------------------------------------------------
