@@ -429,10 +429,13 @@ def _date_text(today: dt.date | None) -> str:
 
 
 def ledger_print_table(db: sqlite_utils.Database, f: LedgerFilter, *, mask_personal: bool = False,
-                       prepared_by: str = "", today: dt.date | None = None) -> PrintTable:
-    """The 慰问台账 as the ledger page shows it: A4 landscape, the same columns as the .xlsx."""
+                       prepared_by: str = "", today: dt.date | None = None, order: str = "visit_date",
+                       descending: bool = False) -> PrintTable:
+    """The 慰问台账 as the ledger page shows it: A4 landscape, the same columns as the .xlsx, in the
+    page's order (``order`` and ``descending``; by date, oldest first, by default)."""
     return table_from_columns(
-        LEDGER_COLUMNS, ledger_records(db, f, mask_personal=mask_personal), title=LEDGER_TITLE,
+        LEDGER_COLUMNS, ledger_records(db, f, mask_personal=mask_personal, order=order, descending=descending),
+        title=LEDGER_TITLE,
         subtitle_lines=[ledger_subtitle(db, f, mask_personal=mask_personal)], union_name=load_profile(db).name,
         date_text=_date_text(today), total_lines=totals_lines(ledger_totals(db, f)),
         footer_line=signature_line(prepared_by), landscape=True, font_size_pt=9)
@@ -449,16 +452,48 @@ def signoff_print_table(db: sqlite_utils.Database, campaign_id: int, *, prepared
         min_row_height_mm=SIGNOFF_ROW_HEIGHT_MM)
 
 
+REMINDER_COLUMNS = (PrintColumn("序号", 38, "center"), PrintColumn("提醒类别", 118), PrintColumn("姓名", 58),
+                    PrintColumn("部门", 84), PrintColumn("日期", 84, "center"), PrintColumn("提醒事项", 208),
+                    PrintColumn("办理情况", 90))  # px of A4 portrait's 680
+
+
+def reminders_print_table(db: sqlite_utils.Database, *, today: dt.date | None = None,
+                          prepared_by: str = "") -> PrintTable:
+    """The home page's 提醒 (``care.reminders.reminders``) as a list to work through on paper: A4
+    portrait, grouped by kind in the order the page lists them, every reminder (also those the page
+    folds under "还有 N 条"), and a blank 办理情况 column to write in."""
+    from gonghui_desk.care.reminders import KIND_TITLES, all_kinds, reminders
+    from gonghui_desk.union import sub_unit_paths
+
+    today = today or dt.date.today()
+    order = {kind: number for number, kind in enumerate(all_kinds())}
+    items = sorted(reminders(db, today=today), key=lambda r: order.get(r.kind, len(order)))
+    paths = sub_unit_paths(db)
+    units = dict(db.execute("SELECT id, sub_unit_id FROM members").fetchall())
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    rows = [[str(seq), KIND_TITLES.get(r.kind, r.kind), r.member_name, paths.get(units.get(r.member_id), ""), r.date,
+             r.text, ""] for seq, r in enumerate(items, 1)]
+    kinds = "，".join(f"{KIND_TITLES.get(kind, kind)} {count}" for kind, count in counts.items())
+    return PrintTable(title="提醒事项清单", subtitle_lines=[f"截至 {today.isoformat()}：{kinds or '暂无提醒'}"],
+                      union_name=load_profile(db).name, date_text=_date_text(today), columns=list(REMINDER_COLUMNS),
+                      rows=rows, total_lines=[f"合计：共 {len(items)} 条"], footer_line=signature_line(prepared_by),
+                      landscape=False, font_size_pt=10)
+
+
 def aid_print_table(db: sqlite_utils.Database, f, *, mask_personal: bool = False, prepared_by: str = "",
-                    today: dt.date | None = None) -> PrintTable:
+                    today: dt.date | None = None, order: str = "paid_on", descending: bool = False) -> PrintTable:
     """The 帮扶台账 (an :class:`~gonghui_desk.hardship.aid_ledger.AidFilter`'s payments): A4 landscape,
-    the .xlsx export's columns that fit a line, and its totals block."""
+    the .xlsx export's columns that fit a line, and its totals block; in the page's order (``order``
+    and ``descending``; by date, oldest first, by default)."""
     from gonghui_desk.exporting.aid_ledger import (AID_PRINT_COLUMNS, AID_TITLE, aid_records, aid_subtitle,
                                                    aid_totals_lines)
     from gonghui_desk.hardship.aid_ledger import aid_totals
 
     return table_from_columns(
-        AID_PRINT_COLUMNS, aid_records(db, f, mask_personal=mask_personal), title=AID_TITLE,
+        AID_PRINT_COLUMNS, aid_records(db, f, mask_personal=mask_personal, order=order, descending=descending),
+        title=AID_TITLE,
         subtitle_lines=[aid_subtitle(db, f, mask_personal=mask_personal)], union_name=load_profile(db).name,
         date_text=_date_text(today), total_lines=aid_totals_lines(aid_totals(db, f)),
         footer_line=signature_line(prepared_by), landscape=True, font_size_pt=9)

@@ -103,9 +103,11 @@ def aid_totals_lines(totals: AidTotals) -> list[str]:
     return lines
 
 
-def aid_records(db: sqlite_utils.Database, f: AidFilter, *, mask_personal: bool = False) -> Iterator[dict]:
-    """The ledger's rows in date order, keyed by the :data:`AID_COLUMNS` keys."""
-    for seq, payment in enumerate(iter_aid(db, f), 1):
+def aid_records(db: sqlite_utils.Database, f: AidFilter, *, mask_personal: bool = False, order: str = "paid_on",
+                descending: bool = False) -> Iterator[dict]:
+    """The ledger's rows in date order (or ``order``, one of ``hardship.aid_ledger.AID_SORTS``), keyed by
+    the :data:`AID_COLUMNS` keys."""
+    for seq, payment in enumerate(iter_aid(db, f, order=order, descending=descending), 1):
         student = payment["student_name"]
         if student and mask_personal:
             student = student[0] + "某"

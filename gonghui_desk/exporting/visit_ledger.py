@@ -90,9 +90,11 @@ def totals_lines(totals: LedgerTotals) -> list[str]:
     return lines
 
 
-def ledger_records(db: sqlite_utils.Database, f: LedgerFilter, *, mask_personal: bool = False) -> Iterator[dict]:
-    """The ledger's rows in date order, keyed by the :data:`LEDGER_COLUMNS` keys."""
-    for seq, visit in enumerate(iter_ledger(db, f), 1):
+def ledger_records(db: sqlite_utils.Database, f: LedgerFilter, *, mask_personal: bool = False,
+                   order: str = "visit_date", descending: bool = False) -> Iterator[dict]:
+    """The ledger's rows in date order (or ``order``, one of ``care.ledger.LEDGER_SORTS``), keyed by the
+    :data:`LEDGER_COLUMNS` keys."""
+    for seq, visit in enumerate(iter_ledger(db, f, order=order, descending=descending), 1):
         relative = visit["recipient_name"]
         if relative and mask_personal:
             relative = relative[0] + "某"

@@ -27,7 +27,7 @@ from gonghui_desk.money import yuan_text
 from gonghui_desk.ui.aid_dialog import AidDialog, StageDialog, notify_aid_changed
 from gonghui_desk.ui.aid_model import AidTableModel
 from gonghui_desk.ui.care_view import LedgerPageMixin
-from gonghui_desk.ui.exports import ExportOptionsDialog, run_print
+from gonghui_desk.ui.exports import ExportOptionsDialog, print_button, print_list
 from gonghui_desk.ui.member_card import SubUnitComboBox
 from gonghui_desk.ui.tables import empty_label, list_stack, list_table, search_box, show_sorted, totals_label
 from gonghui_desk.union import descendant_ids, sub_units
@@ -166,9 +166,7 @@ class AidView(LedgerPageMixin, QWidget):
         self.export_button = QPushButton("导出Excel…")
         self.export_button.setToolTip("按当前筛选导出台账，末尾附合计")
         self.export_button.clicked.connect(self.start_export)
-        self.print_button = QPushButton("打印…")
-        self.print_button.setToolTip("按当前筛选打印台账（A4 横向，可先预览）")
-        self.print_button.clicked.connect(self.start_print)
+        print_button(self, "按当前筛选和顺序打印台账（A4 横向，先显示打印预览）")
         for button in (self.new_button, self.approve_button, self.pay_button, self.publicize_button,
                        self.sign_button, self.import_button, self.export_button, self.print_button):
             actions.addWidget(button)
@@ -396,15 +394,14 @@ class AidView(LedgerPageMixin, QWidget):
         """Build the A4 table on a worker, then show the preview."""
         from gonghui_desk.printing import aid_print_table
 
-        if self.model.rowCount() == 0:
-            return None
-        aid_filter, prepared_by = self.model.aid_filter, self._prepared_by
+        aid_filter, prepared_by, today = self.model.aid_filter, self._prepared_by, self.today
+        order, descending = self.model.sort_key
 
         def table(db, progress, is_cancelled):
-            return aid_print_table(db, aid_filter, prepared_by=prepared_by)
+            return aid_print_table(db, aid_filter, prepared_by=prepared_by, today=today, order=order,
+                                   descending=descending)
 
-        self.print_job = run_print(self, self.context, table)
-        return self.print_job
+        return print_list(self, table)
 
 
 __all__ = ["AidView", "ExportAidDialog", "aid_totals_text", "default_aid_ledger_name"]

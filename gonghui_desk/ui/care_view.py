@@ -26,7 +26,7 @@ from gonghui_desk.care.occasions import list_occasions
 from gonghui_desk.care.visits import VisitStore
 from gonghui_desk.dates import DateParseError, parse_date
 from gonghui_desk.money import yuan_text
-from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, run_export, run_print
+from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, print_button, print_list, run_export
 from gonghui_desk.ui.ledger_model import LedgerTableModel
 from gonghui_desk.ui.member_card import SubUnitComboBox
 from gonghui_desk.ui.tables import (ListPageMixin, empty_label, empty_page, list_stack, list_table,
@@ -324,9 +324,7 @@ class LedgerView(LedgerPageMixin, QWidget):
         self.export_button = QPushButton("导出Excel…")
         self.export_button.setToolTip("按当前筛选导出台账，末尾附合计")
         self.export_button.clicked.connect(self.start_export)
-        self.print_button = QPushButton("打印…")
-        self.print_button.setToolTip("按当前筛选打印台账（A4，可先预览）")
-        self.print_button.clicked.connect(self.start_print)
+        print_button(self, "按当前筛选和顺序打印台账（A4 横向，先显示打印预览）")
         for button in (self.new_button, self.sign_button, self.import_button, self.export_button, self.print_button):
             actions.addWidget(button)
         outer.addLayout(actions)
@@ -562,15 +560,14 @@ class LedgerView(LedgerPageMixin, QWidget):
         """Build the A4 table on a worker (a big ledger takes a while), then show the preview."""
         from gonghui_desk.printing import ledger_print_table
 
-        if self.model.rowCount() == 0:
-            return None
-        ledger_filter = self.model.ledger_filter
+        ledger_filter, prepared_by, today = self.model.ledger_filter, self._prepared_by, self.today
+        order, descending = self.model.sort_key
 
         def table(db, progress, is_cancelled):
-            return ledger_print_table(db, ledger_filter)
+            return ledger_print_table(db, ledger_filter, prepared_by=prepared_by, today=today, order=order,
+                                      descending=descending)
 
-        self.print_job = run_print(self, self.context, table)
-        return self.print_job
+        return print_list(self, table)
 
 
 class CareView(QWidget):

@@ -30,7 +30,8 @@ from gonghui_desk.events.register import EVENT_SORTS, EventFilter, EventTotals, 
 from gonghui_desk.events.store import EVENT_STATUSES, ORGANISER_KINDS
 from gonghui_desk.money import yuan_text
 from gonghui_desk.ui.care_view import LedgerPageMixin
-from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, chosen_sort, run_export, run_print
+from gonghui_desk.ui.exports import (ExportOptionsDialog, ask_export, chosen_sort, print_button, print_list,
+                                     run_export)
 from gonghui_desk.ui.paged_model import CENTER, LEFT, RIGHT, FilteredTableModel
 from gonghui_desk.ui.tables import (compact_buttons, empty_label, list_stack, list_table, search_box, show_sorted,
                                     totals_label)
@@ -270,9 +271,7 @@ class EventsView(LedgerPageMixin, QWidget):
         self.export_button = QPushButton("导出Excel…")
         self.export_button.setToolTip("按当前筛选和顺序导出活动台账，末尾附合计")
         self.export_button.clicked.connect(self.start_export)
-        self.print_button = QPushButton("打印…")
-        self.print_button.setToolTip("按当前筛选和顺序打印活动台账（A4 横向，先显示打印预览）")
-        self.print_button.clicked.connect(self.start_print)
+        print_button(self, "按当前筛选和顺序打印活动台账（A4 横向，先显示打印预览）")
         buttons = (self.clear_button, self.new_button, self.import_button, self.export_button, self.print_button)
         for button in buttons[1:]:
             actions.addWidget(button)
@@ -491,8 +490,6 @@ class EventsView(LedgerPageMixin, QWidget):
 
     def start_print(self):
         """Build the A4 table of the events listed on a worker, then show the preview."""
-        if self.model.rowCount() == 0:
-            return None
         from gonghui_desk.exporting.events import events_print_table
 
         event_filter, prepared_by, today = self.model.event_filter, self._prepared_by, self.today
@@ -502,8 +499,7 @@ class EventsView(LedgerPageMixin, QWidget):
             return events_print_table(db, event_filter, order=order, descending=descending, prepared_by=prepared_by,
                                       today=today, progress=progress, is_cancelled=is_cancelled)
 
-        self.print_job = run_print(self, self.context, table)
-        return self.print_job
+        return print_list(self, table)
 
 
 __all__ = ["EventTableModel", "EventsView", "ExportEventsDialog", "date_span", "events_totals_text",

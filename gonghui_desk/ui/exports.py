@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
-                               QVBoxLayout, QWidget)
+                               QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from gonghui_desk.ui.workers import Job, run_job, with_worker_db
 
@@ -169,3 +169,35 @@ def run_print(view: QWidget, context, build: Callable[..., Any]) -> Job:
     worker (a big list takes a while; 取消 stops it), then the preview opens over ``view``."""
     opener = _PreviewOpener(view)
     return run_job(view, "正在准备打印…", with_worker_db(context, build), on_done=opener.done)
+
+
+PRINT_TEXT = "打印…"
+
+
+def print_button(view: QWidget, tip: str) -> QPushButton:
+    """A list page's 打印… button (kept as ``view.print_button``): it calls ``view.start_print()``, which
+    prints what the list shows (its filter, order and columns) through :func:`print_list`. Every list page
+    of the main window has one (tests/test_print_pages.py walks them)."""
+    button = QPushButton(PRINT_TEXT)
+    button.setToolTip(tip)
+    button.clicked.connect(lambda checked=False: view.start_print())
+    view.print_button = button
+    return button
+
+
+def print_list(view: QWidget, build: Callable[..., Any]) -> Job | None:
+    """What a list page's ``start_print()`` ends with: nothing when ``view.model`` lists no rows, else
+    :func:`run_print` of ``build(db, progress, is_cancelled)`` (kept as ``view.print_job``). The page
+    takes its filter, order and columns before calling this, so changing them while the table is being
+    built changes nothing."""
+    if view.model.rowCount() == 0:
+        return None
+    view.print_job = run_print(view, view.context, build)
+    return view.print_job
+
+
+def shown_columns(table: QTableView) -> list[str]:
+    """The keys of the columns ``table`` shows (a paged model's ``COLUMNS``), in the order shown."""
+    header, keys = table.horizontalHeader(), [key for key, _ in table.model().COLUMNS]
+    logical = (header.logicalIndex(visual) for visual in range(header.count()))
+    return [keys[index] for index in logical if not header.isSectionHidden(index)]

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushBu
 
 from gonghui_desk import value_lists
 from gonghui_desk.hardship.register import FileFilter, file_counts, file_ids
-from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, chosen_sort, run_export, run_print
+from gonghui_desk.ui.exports import (ExportOptionsDialog, ask_export, chosen_sort, print_button, print_list,
+                                     run_export)
 from gonghui_desk.ui.hardship_file_dialog import open_file_dialog
 from gonghui_desk.ui.hardship_model import HardshipFileTableModel
 from gonghui_desk.ui.member_card import SubUnitComboBox
@@ -130,9 +131,7 @@ class FilesView(ListPageMixin, QWidget):
         self.export_button = QPushButton("导出Excel…")
         self.export_button.setToolTip("按当前筛选导出困难职工档案名册，末尾附合计")
         self.export_button.clicked.connect(self.start_export)
-        self.print_button = QPushButton("打印…")
-        self.print_button.setToolTip("按当前筛选打印困难职工档案名册（A4 横向，可先预览；身份证号、电话隐去中间部分）")
-        self.print_button.clicked.connect(self.start_print)
+        print_button(self, "按当前筛选和顺序打印困难职工档案名册（A4 横向，先显示打印预览；身份证号、电话隐去中间部分）")
         for button in (self.new_button, self.open_button, self.import_button, self.export_button, self.print_button):
             actions.addWidget(button)
         compact_buttons((self.clear_button, self.new_button, self.open_button, self.import_button, self.export_button,
@@ -272,8 +271,6 @@ class FilesView(ListPageMixin, QWidget):
         """Build the A4 table of the files listed on a worker, then show the preview."""
         from gonghui_desk.printing import hardship_register_print_table
 
-        if self.model.rowCount() == 0:
-            return None
         file_filter, prepared_by, today = self.model.file_filter, self._prepared_by, self.today
         order, descending = self.model.sort_key
 
@@ -281,8 +278,7 @@ class FilesView(ListPageMixin, QWidget):
             return hardship_register_print_table(db, file_filter, prepared_by=prepared_by, today=today, order=order,
                                                  descending=descending, progress=progress, is_cancelled=is_cancelled)
 
-        self.print_job = run_print(self, self.context, table)
-        return self.print_job
+        return print_list(self, table)
 
 
 class HardshipView(QWidget):

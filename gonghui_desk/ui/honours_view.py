@@ -27,7 +27,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from gonghui_desk.honours.register import (HONOUR_ORDERS, HonourFilter, honour_ids, honour_rows, honour_totals,
                                            totals_text)
 from gonghui_desk.honours.store import AWARDED, LEVELS, RECIPIENT_KINDS, STAGES
-from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, chosen_sort, run_export, run_print
+from gonghui_desk.ui.exports import (ExportOptionsDialog, ask_export, chosen_sort, print_button, print_list,
+                                     run_export)
 from gonghui_desk.ui.paged_model import CENTER, LEFT, FilteredTableModel
 from gonghui_desk.ui.tables import ListPageMixin, compact_buttons, list_table, search_box, show_sorted, totals_label
 
@@ -196,9 +197,7 @@ class HonoursView(ListPageMixin, QWidget):
         self.export_button = QPushButton("导出Excel…")
         self.export_button.setToolTip("按当前筛选和顺序导出荣誉名单，末尾附按级别的合计")
         self.export_button.clicked.connect(self.start_export)
-        self.print_button = QPushButton("打印…")
-        self.print_button.setToolTip("按当前筛选和顺序打印荣誉名单（A4 横向，先显示打印预览）")
-        self.print_button.clicked.connect(self.start_print)
+        print_button(self, "按当前筛选和顺序打印荣誉名单（A4 横向，先显示打印预览）")
         buttons = (self.clear_button, self.new_button, self.open_button, self.import_button, self.export_button,
                    self.print_button)
         for button in buttons[1:]:
@@ -341,8 +340,6 @@ class HonoursView(ListPageMixin, QWidget):
         """Build the A4 table of the honours listed on a worker, then show the preview."""
         from gonghui_desk.exporting.honours import honours_print_table
 
-        if self.model.rowCount() == 0:
-            return None
         honour_filter, prepared_by, today = self.model.honour_filter, self._prepared_by, self.today
         order, descending = self.model.sort_key
 
@@ -350,8 +347,7 @@ class HonoursView(ListPageMixin, QWidget):
             return honours_print_table(db, honour_filter, prepared_by=prepared_by, today=today, order=order,
                                        descending=descending, progress=progress, is_cancelled=is_cancelled)
 
-        self.print_job = run_print(self, self.context, table)
-        return self.print_job
+        return print_list(self, table)
 
 
 __all__ = ["ExportHonoursDialog", "HonourTableModel", "HonoursView", "default_list_name", "notify_honours_changed"]

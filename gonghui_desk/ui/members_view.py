@@ -21,8 +21,9 @@ from gonghui_desk.db.member_queries import AGE_BANDS, MemberFilter, count_member
 from gonghui_desk.members import ON_ROLL_STATUSES, STATUSES
 from gonghui_desk.ui.member_card import MemberCardDialog, SubUnitComboBox
 from gonghui_desk.ui.member_model import MEMBER_COLUMNS, MemberTableModel
-from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, run_export
-from gonghui_desk.ui.tables import MemberTableView, empty_label, empty_page, list_stack, list_table, show_sorted
+from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, print_button, print_list, run_export, shown_columns
+from gonghui_desk.ui.tables import (MemberTableView, compact_buttons, empty_label, empty_page, list_stack, list_table,
+                                    show_sorted)
 from gonghui_desk.union import descendant_ids, sub_units
 
 VOIDED = "已作废"
@@ -59,6 +60,8 @@ class MembersView(QWidget):
         self.import_wizard = None
         self.export_dialog: ExportRosterDialog | None = None
         self.export_job = None
+        self.print_job = None
+        self.print_preview_dialog = None
         self._prepared_by = ""
         self._build()
         self.model.count_changed.connect(self._show_count)
@@ -82,7 +85,7 @@ class MembersView(QWidget):
         self.search_edit.setPlaceholderText(SEARCH_HINT)
         self.search_edit.setToolTip(SEARCH_HINT + "\n多个关键词用空格分开，例如“张 138”。按 Esc 清空。")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(300)
+        self.search_edit.setMinimumWidth(220)
         self.search_edit.textChanged.connect(self.model.set_search)
         top.addWidget(self.search_edit, 1)
         top.addSpacing(12)
@@ -95,7 +98,11 @@ class MembersView(QWidget):
         self.export_button = QPushButton("导出…")
         self.export_button.setToolTip("把当前列表（按现在的搜索和筛选）导出为 Excel 花名册")
         self.export_button.clicked.connect(self.start_export)
-        for button in (self.new_button, self.import_button, self.export_button):
+        print_button(self, "按当前的搜索、筛选和排序打印会员名单（A4 横向，先显示打印预览）；"
+                           "身份证号、手机号和列表中一样隐去中间几位，勾选“显示完整证件号”时打印完整号码")
+        buttons = (self.new_button, self.import_button, self.export_button, self.print_button)
+        compact_buttons(buttons)  # no wider than their text on a narrow window
+        for button in buttons:
             top.addWidget(button)
         outer.addLayout(top)
 
@@ -228,6 +235,7 @@ class MembersView(QWidget):
 
     def _show_count(self, count: int) -> None:
         self.count_label.setText(f"共 {count} 人")
+        self.print_button.setEnabled(count > 0)
         if count:
             self.stack.setCurrentWidget(self.table)
             return
@@ -286,6 +294,7 @@ class MembersView(QWidget):
             menu.addSeparator()
         menu.addAction("新增会员", self.new_member)
         menu.addAction("导出当前列表…", self.start_export)
+        menu.addAction("打印当前列表…", self.start_print).setEnabled(self.model.rowCount() > 0)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def open_current(self) -> None:
@@ -331,6 +340,22 @@ class MembersView(QWidget):
         self.export_job = run_export(self, self.context, "正在导出会员花名册…", path, export,
                                      lambda count: f"已导出 {count} 人的花名册")
         return self.export_job
+
+    def start_print(self):
+        """打印…: the list as shown (search, filters, order, columns; numbers masked as the list shows
+        them) built on a worker, then the print preview."""
+        from gonghui_desk.exporting.member_roster import roster_print_table
+
+        member_filter, columns, masked = self.model.member_filter, shown_columns(self.table), self.model.masked
+        order, descending = self.model.sort_key
+        prepared_by, today = self._prepared_by, self.model.today
+
+        def table(db, progress, is_cancelled):
+            return roster_print_table(db, member_filter, columns=columns, order=order, descending=descending,
+                                      mask_personal=masked, prepared_by=prepared_by, today=today, progress=progress,
+                                      is_cancelled=is_cancelled)
+
+        return print_list(self, table)
 
     def download_template(self) -> Path | None:
         from gonghui_desk.ui.import_wizard import save_member_template

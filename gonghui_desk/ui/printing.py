@@ -135,6 +135,11 @@ def page_starts(table: PrintTable, width: float, body_height: float, device: QIm
         if bottom - page_origin > limit and row > first_on_page:  # a row taller than a page stays split
             starts.append(row - 1)
             page_origin, first_on_page = top - lead, row
+    # The totals and the 制表人 line go with the last row: never alone on a page of their own.
+    last = grid.rows() - 1
+    end = layout.blockBoundingRect(document.lastBlock()).bottom()
+    if last > first_on_page and end - page_origin > limit:
+        starts.append(last - 1)
     return starts
 
 

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxL
 from gonghui_desk import value_lists
 from gonghui_desk.congress.register import STATUSES, ProposalFilter, Rate, SessionDashboard, session_dashboard
 from gonghui_desk.congress.store import CongressStore
-from gonghui_desk.ui.exports import ExportOptionsDialog, ask_export, chosen_sort, run_export, run_print
+from gonghui_desk.ui.exports import (ExportOptionsDialog, ask_export, chosen_sort, print_button, print_list,
+                                     run_export, run_print)
 from gonghui_desk.ui.proposal_models import (OVERDUE_COLOUR, CategoryTableModel, DepartmentTableModel,
                                              ProposalTableModel, category_total)
 from gonghui_desk.ui.tables import (ListPageMixin, compact_buttons, compact_table, empty_label, empty_page, list_stack,
@@ -312,9 +313,7 @@ class ProposalsView(ListPageMixin, QWidget):
         self.registered_button = QPushButton("立案一览表…")
         self.registered_button.setToolTip("把当前列出的提案中立案的导出为“立案一览表”（Excel）")
         self.registered_button.clicked.connect(self.start_registered_export)
-        self.print_button = QPushButton("打印…")
-        self.print_button.setToolTip("打印当前列出的提案的汇总表（A4 横向，先显示打印预览）")
-        self.print_button.clicked.connect(self.start_print)
+        print_button(self, "按当前筛选和顺序打印提案汇总表（A4 横向，先显示打印预览）")
         self.forms_button = QPushButton("打印提案表…")
         self.forms_button.setToolTip("逐件打印当前列出的提案的提案表（每件一页 A4，先显示打印预览）")
         self.forms_button.clicked.connect(self.start_print_forms)
@@ -752,8 +751,6 @@ class ProposalsView(ListPageMixin, QWidget):
 
     def start_print(self, *, registered_only: bool = False):
         """Build the A4 汇总表 of the proposals listed on a worker, then show the preview."""
-        if self.model.rowCount() == 0:
-            return None
         from gonghui_desk.exporting.proposals import proposal_summary_print_table
 
         f, prepared_by, today = self.model.proposal_filter, self._prepared_by, self.today
@@ -764,8 +761,7 @@ class ProposalsView(ListPageMixin, QWidget):
                                                 registered_only=registered_only, prepared_by=prepared_by, today=today,
                                                 progress=progress, is_cancelled=is_cancelled)
 
-        self.print_job = run_print(self, self.context, table)
-        return self.print_job
+        return print_list(self, table)
 
     def start_print_forms(self):
         """The 提案表 of every proposal listed, one A4 page each, in one preview."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView
 
 from gonghui_desk.care.reminders import KIND_TITLES, Reminder, all_kinds, reminders
 from gonghui_desk.settings import retirement_reminder_months, set_retirement_reminder_months
+from gonghui_desk.ui.exports import print_button, print_list
 from gonghui_desk.ui.workers import run_job, with_worker_db
 
 ACTION_TIPS = {
@@ -180,6 +181,9 @@ class RemindersPanel(QWidget):
         self.months_spin.valueChanged.connect(self._months_changed)
         months_row.addWidget(self.months_spin)
         months_row.addStretch(1)
+        self.print_job = self.print_preview_dialog = None
+        months_row.addWidget(print_button(self, "打印全部提醒（含折叠未显示的），按类别分组，留有“办理情况”一栏"
+                                                "（A4 纵向，先显示打印预览）"))
         layout.addLayout(months_row)
         self.model = ReminderListModel(self)
         self.view = ReminderListView()
@@ -262,7 +266,19 @@ class RemindersPanel(QWidget):
         else:
             self.summary_label.setText("暂无提醒。即将退休、待走访、住院随访、困难职工走访等提醒会显示在这里。")
         self.view.setVisible(bool(items))
+        self.print_button.setEnabled(bool(items))
         self.loaded.emit(len(items))
+
+    def start_print(self):
+        """打印…: every reminder as a list to work through, built on a worker, then the print preview."""
+        from gonghui_desk.printing import reminders_print_table
+
+        today = self.today
+
+        def table(db, progress, is_cancelled):
+            return reminders_print_table(db, today=today)
+
+        return print_list(self, table)
 
     # --- acting ------------------------------------------------------------------------------
     def _entered(self, index) -> None:
