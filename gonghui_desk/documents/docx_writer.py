@@ -224,6 +224,12 @@ def _style(key) -> str:
     return STYLE_NAMES[key][0]
 
 
+def _set_style(paragraph, key) -> None:
+    """Give ``paragraph`` one of our styles by its id: python-docx's ``paragraph.style = name`` looks the name
+    up through every style of the document (seconds for a long appendix table)."""
+    paragraph._p.get_or_add_pPr().style = STYLE_NAMES[key][1]
+
+
 def _add_run(paragraph, text: str):
     run = paragraph.add_run(text)
     fonts = OxmlElement("w:rFonts")
@@ -233,7 +239,8 @@ def _add_run(paragraph, text: str):
 
 
 def _add_paragraph(container, text: str, key):
-    paragraph = container.add_paragraph(style=_style(key))
+    paragraph = container.add_paragraph()
+    _set_style(paragraph, key)
     if text:
         _add_run(paragraph, full_width_punctuation(text))
     return paragraph
@@ -357,7 +364,7 @@ def _(block: Table, docx, number: str = "") -> None:
         for c, cell in enumerate(table_row.cells[:width]):
             cell.width = widths[c]
             paragraph = cell.paragraphs[0]
-            paragraph.style = _style("table_header" if r == 0 else "table")
+            _set_style(paragraph, "table_header" if r == 0 else "table")
             text = row[c] if c < len(row) else ""
             if text:
                 _add_run(paragraph, full_width_punctuation(str(text)))
@@ -368,7 +375,8 @@ def _(block: Table, docx, number: str = "") -> None:
     header_row.append(repeat)
     picture = chart_png(block)
     if picture is not None:  # the chart under its table, centred, on single-spaced lines (exact ones clip it)
-        paragraph = docx.add_paragraph(style=_style("table"))
+        paragraph = docx.add_paragraph()
+        _set_style(paragraph, "table")
         paragraph.paragraph_format.space_before = Pt(6)
         paragraph.add_run().add_picture(io.BytesIO(picture), width=Mm(CHART_WIDTH_MM))
 
