@@ -8,7 +8,9 @@ A table comes out the way upstream unions lay out their forms (DOMAIN.md §5)::
     next     the header row: bold, bordered, with an autofilter, repeated on every printed page
     …        the data, frozen below the header (and right of ``freeze_columns``)
     then     a blank row, an optional count line (合计：共 120 人) or total lines, and the line
-             制表人：____  审核人：____  日期：____
+             制表人：____  审核人：____  日期：____ — each line spanning the table's width, a long one
+             wrapping within it (its row made tall enough), so it neither runs past the printed page
+             nor shrinks the page to fit it
 
 It prints on A4 (landscape unless asked otherwise), fitted to the page width, with
 "第 N 页，共 M 页" in the footer.
@@ -37,12 +39,14 @@ back altered.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
+from unicodedata import east_asian_width
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -72,6 +76,9 @@ TITLE_FONT = Font(size=16, bold=True)
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 CENTERED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAPPED = Alignment(vertical="center", wrap_text=True)
+NOTE_ALIGNMENT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+LINE_HEIGHT = 15  # points: one line of the default 11-point text
 PAGE_FOOTER = "第 &P 页，共 &N 页"
 SIGNATURE_BLANK = "____"
 
@@ -81,13 +88,17 @@ class Column:
     """One column of a table; ``key`` picks its value out of each row dict.
 
     ``kind``: text; id (ID, phone and card numbers: always text, format "@"); date (a date or
-    ISO text, written as a real date); int; money (integer 分, shown in 元).
+    ISO text, written as a real date); int; money (integer 分, shown in 元). ``wrap``: long text
+    wraps within the column (the row is made tall enough) instead of running past the printed
+    page, and the column's cells are centred vertically (give every column of a table with a
+    wrapped column ``wrap`` to keep a tall row's cells level).
     """
 
     key: str
     label: str
     width: float = 12
     kind: str = "text"
+    wrap: bool = False
 
     def __post_init__(self):
         if self.kind not in COLUMN_KINDS:
@@ -131,18 +142,21 @@ class _ColumnWriter:
     def __init__(self, ws, column: Column):
         self.key = column.key
         number_format = {"id": TEXT_FORMAT, "money": MONEY_FORMAT}.get(column.kind)
-        self._formatted_cell = self._styled(ws, number_format)
-        self._guarded_cell = self._styled(ws, number_format, quote_prefix=True)
+        self._formatted_cell = self._styled(ws, number_format, wrap=column.wrap)
+        self._guarded_cell = self._styled(ws, number_format, quote_prefix=True, wrap=column.wrap)
+        self._wrapped_cell = self._styled(ws, None, wrap=True) if column.wrap else None
         self.value_for = {"text": self._text, "id": self._id, "date": self._date,
                           "int": self._int, "money": self._money}[column.kind]
 
     @staticmethod
-    def _styled(ws, number_format: str | None, *, quote_prefix: bool = False):
+    def _styled(ws, number_format: str | None, *, quote_prefix: bool = False, wrap: bool = False):
         cell = WriteOnlyCell(ws)
         if number_format:
             cell.number_format = number_format
         if quote_prefix:
             cell.quotePrefix = True
+        if wrap:
+            cell.alignment = WRAPPED
         return cell
 
     @staticmethod
@@ -158,6 +172,8 @@ class _ColumnWriter:
         text = _clean_text(value)
         if text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES:
             return self._as_string(self._guarded_cell, text)
+        if self._wrapped_cell is not None:
+            return self._as_string(self._wrapped_cell, text)
         return text
 
     def _id(self, value) -> Any:
@@ -183,9 +199,13 @@ class _ColumnWriter:
         if value is None or value == "":
             return None
         try:
-            return int(value)
+            number = int(value)
         except (TypeError, ValueError):
             return self._text(value)
+        if self._wrapped_cell is None:
+            return number
+        self._formatted_cell.value = number  # aligned as the wrapped text of its row
+        return self._formatted_cell
 
     def _money(self, value) -> Any:
         if value is None or value == "":
@@ -195,7 +215,13 @@ class _ColumnWriter:
 
 
 def _plain_cell(ws, value: str, *, alignment: Alignment | None = None):
+    """A cell of the frame (title, subtitle, header, notes): always text, never a formula, even when a
+    title carries a name someone typed ("=…")."""
     cell = WriteOnlyCell(ws, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
     if alignment:
         cell.alignment = alignment
     return cell
@@ -257,11 +283,9 @@ def write_table(path: str | Path, *, title: str, union_name: str, columns: list[
     try:
         count = _write_rows(ws, columns, rows, header_row, row_height, progress, is_cancelled, total)
         ws.append([])
-        if count_unit:
-            ws.append([f"合计：共 {count} {count_unit}"])
-        for line in total_lines:
-            ws.append([line])
-        ws.append([signature_line(prepared_by)])
+        lines = [f"合计：共 {count} {count_unit}"] if count_unit else []
+        lines += [*total_lines, signature_line(prepared_by)]
+        _write_notes(ws, lines, columns, header_row + count + 2)
         check_cancel(is_cancelled)
     except BaseException:
         ws.close()  # end openpyxl's stream cleanly; it deletes its temporary file at exit
@@ -278,14 +302,49 @@ def write_table(path: str | Path, *, title: str, union_name: str, columns: list[
     return count
 
 
+def text_width(text: str) -> float:
+    """About how many column-width units ``text`` takes on one line: a Chinese (wide) character two, any
+    other one (a column's width is counted in the digits of the default font)."""
+    return sum(2.0 if east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def line_count(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a cell ``width`` units wide (its own line breaks kept)."""
+    room = max(width - 1.0, 1.0)  # the cell's padding
+    return sum(max(1, math.ceil(text_width(part) / room)) for part in str(text).split("\n"))
+
+
+def _write_notes(ws, lines: list[str], columns: list[Column], first_row: int) -> None:
+    """The lines under the table (totals, notes, 制表人…), each spanning the table's width and wrapping
+    within it, its row as tall as its text: a long line neither runs past the printed page nor shrinks the
+    page to fit it."""
+    width = len(columns)
+    table_width = sum(column.width for column in columns)
+    for row, line in enumerate(lines, first_row):
+        text = _clean_text(line)
+        lines_needed = line_count(text, table_width)
+        if lines_needed > 1:
+            ws.row_dimensions[row].height = lines_needed * LINE_HEIGHT
+        ws.append([_plain_cell(ws, text, alignment=NOTE_ALIGNMENT)])
+        if width > 1:
+            ws.merged_cells.add(f"A{row}:{get_column_letter(width)}{row}")
+
+
 def _write_rows(ws, columns: list[Column], rows: Iterable[dict], header_row: int, row_height: float | None,
                 progress: Progress | None, is_cancelled: IsCancelled | None, total: int | None) -> int:
     writers = [_ColumnWriter(ws, column) for column in columns]
+    wrapped = [(column.key, column.width) for column in columns if column.wrap]
     count = 0
     check_cancel(is_cancelled)
     for record in rows:
-        if row_height:  # a write-only sheet takes a row's height only before the row is written
-            ws.row_dimensions[header_row + count + 1].height = row_height
+        # a write-only sheet takes a row's height only before the row is written
+        height = row_height or 0
+        for key, width in wrapped:  # a wrapped text's lines, as Excel does not grow the row by itself
+            value = record.get(key)
+            if value not in (None, ""):
+                height = max(height, line_count(str(value), width) * LINE_HEIGHT)
+        if row_height or height > LINE_HEIGHT:
+            ws.row_dimensions[header_row + count + 1].height = height
         ws.append([writer.value_for(record.get(writer.key)) for writer in writers])
         count += 1
         if count % PROGRESS_EVERY == 0:
