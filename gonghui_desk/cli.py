@@ -89,6 +89,36 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--charts", action="store_true", help="统计表后附柱状图（按月、按类别；含 --appendix）")
     report.add_argument("--title", default="", help="标题（默认：工会名称+时期+总结类型）")
     report.add_argument("--today", help="落款日期（默认今天）")
+
+    export = commands.add_parser("export", help="内置报表：上级工会常用的名册和统计表（.xlsx）",
+                                 description="按数据库中的记录生成上级工会常用的名册和统计表（.xlsx）。"
+                                             "用 --list 列出全部报表。")
+    export.add_argument("name", nargs="?", help="报表名称，如 roster、yearly-stats，也可用中文名称")
+    export.add_argument("--list", action="store_true", help="列出全部内置报表")
+    export.add_argument("--db", type=Path, help="数据库文件")
+    export.add_argument("-o", "--output", type=Path, help="输出文件（.xlsx）")
+    export.add_argument("--from", dest="date_from", help="开始日期，如 2026-01-01（默认：今年1月1日）")
+    export.add_argument("--to", dest="date_to", help="结束日期，如 2026-12-31（默认：今年12月31日）")
+    export.add_argument("--prepared-by", default="", help="制表人姓名（默认留空待填）")
+    export.add_argument("--today", help="制表日期（默认今天）")
+
+    fill = commands.add_parser("fill", help="填写上级表格：把记录填入上级工会发来的 .xlsx/.xls 表格",
+                               description="识别表格的表头，按列名对应字段，把记录写入表格的副本（保留原表的标题、样式、"
+                                           "合并单元格和打印设置）。不指定 --mapping 时按列名自动对应，并列出所用的对应关系。")
+    fill.add_argument("form", type=Path, help="上级发来的表格（.xlsx 或 .xls）")
+    fill.add_argument("--db", type=Path, required=True)
+    fill.add_argument("-o", "--output", type=Path, required=True, help="填好的表格（.xlsx）")
+    fill.add_argument("--mapping", help="使用保存的对应关系（含数据来源和参数）")
+    fill.add_argument("--save-mapping", metavar="NAME", help="填好后把所用的对应关系保存为 NAME")
+    fill.add_argument("--sheet", help="工作表名称（默认：能识别出表头的第一个工作表）")
+    fill.add_argument("--header-rows", help="表头所在行，如 3 或 3-4（默认自动识别）")
+    fill.add_argument("--source", help="数据来源：roster 会员名册（默认）、campaign 批量慰问名单、hardship 困难职工档案、"
+                                       "aid 帮扶记录、visits 慰问记录、honours 荣誉、event_awards 活动获奖名单、"
+                                       "event_participants 活动参加人员、proposals 职代会提案、delegates 职代会代表")
+    fill.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
+                      help="来源的参数，可多次使用，如 status=退休、sub_unit=一车间、campaign=2026年春节送温暖、"
+                           "date_from=2026-01-01（会员名册默认 status=在册）")
+    fill.add_argument("--keep-rows", action="store_true", help="保留表中已有的数据行，新数据接在其后（默认替换）")
     return parser
 
 
@@ -130,6 +160,12 @@ def main(argv: list[str] | None = None) -> int:
             return _members(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "fill":
+            from gonghui_desk.form_fill.command import run_fill
+
+            return run_fill(args)
+        if args.command == "export":
+            return _export(args)
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -234,6 +270,47 @@ def _report(args) -> int:
     prompts = unfilled_prompts(doc)
     if prompts:
         print(f"注意：还有{len(prompts)}处“【请填写：…】”提示，请在 Word 中换成实际内容。")
+    return EXIT_OK
+
+
+def _export(args) -> int:
+    """``gonghui-desk export NAME --db PATH -o OUT.xlsx [--from DATE --to DATE]``: one of the built-in forms;
+    ``export --list`` lists them."""
+    import datetime as dt
+
+    from gonghui_desk.db import open_database
+    from gonghui_desk.exporting.builtin_forms import BUILTIN_FORMS, find_form, resolve_period
+
+    if args.list or not args.name:
+        for form in BUILTIN_FORMS:
+            period = "按期间" if form.needs_period else "按当前状态"
+            print(f"{form.name:<16}{form.title}（{period}）：{form.description}")
+        if args.list:
+            return EXIT_OK
+        print("错误：请给出报表名称，如 gonghui-desk export roster --db 数据库 -o 会员花名册.xlsx", file=sys.stderr)
+        return EXIT_USAGE
+    form = find_form(args.name)
+    if args.db is None or args.output is None:
+        raise UserError("请用 --db 给出数据库文件，用 -o 给出输出文件（.xlsx）")
+    if args.output.suffix.lower() != ".xlsx":
+        raise UserError(f"输出文件应为 .xlsx：{args.output}")
+    if not args.db.exists():
+        raise UserError(f"数据库文件不存在：{args.db}")
+    try:
+        today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    except ValueError:
+        raise UserError(f"日期格式不对：{args.today}（应为 2026-01-31 这样的形式）") from None
+    period = resolve_period(args.date_from, args.date_to, today=today)
+    if not form.needs_period and (args.date_from or args.date_to):
+        print(f"注意：{form.title}按当前状态制表，不使用 --from/--to。", file=sys.stderr)
+    db = open_database(args.db, create=False)
+    try:
+        path = form.write(db, args.output, period_start=period.start, period_end=period.end,
+                          prepared_by=args.prepared_by, today=today)
+    finally:
+        db.conn.close()
+    when = period.text if form.needs_period else f"截至 {today.isoformat()}"
+    print(f"已生成：{path}（{form.title}，{when}）")
     return EXIT_OK
 
 

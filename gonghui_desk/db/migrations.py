@@ -668,6 +668,30 @@ def _v6_report_drafts(conn: sqlite3.Connection) -> None:
     changelog.install_triggers(conn, "report_drafts")
 
 
+def _v7_form_mappings(conn: sqlite3.Connection) -> None:
+    """Saved column mappings of the upstream union's own forms (填写上级表格), reused with next year's copy."""
+    run_script(conn, """
+        -- A named mapping: which record source fills the form (roster, campaign, hardship…) with which parameters
+        -- (params_json), and which field fills each column. headers_json: [[column, header], …] as read when it was
+        -- saved (to report a changed form column by column); columns_json: [[column, field key], …]. header_row is
+        -- the form's first header row. Mappings are voided, never deleted.
+        CREATE TABLE form_mappings (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE CHECK (name <> ''),
+            source TEXT NOT NULL CHECK (source <> ''),
+            params_json TEXT NOT NULL DEFAULT '{}',
+            sheet_name TEXT NOT NULL DEFAULT '',
+            header_row INTEGER NOT NULL DEFAULT 1 CHECK (header_row >= 1),
+            headers_json TEXT NOT NULL DEFAULT '[]',
+            columns_json TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+            updated_at TEXT,
+            voided_at TEXT
+        );
+    """)
+    changelog.install_triggers(conn, "form_mappings")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "基础结构：工会信息、组织机构、会员、变更日志", _v1_foundation),
     Migration(2, "慰问走访：慰问类别与标准、慰问记录、批量慰问", _v2_care),
@@ -675,6 +699,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "活动竞赛与荣誉：活动、项目、队伍、参加人员、成绩、荣誉", _v4_events),
     Migration(5, "职代会与提案：届次、会议、代表团、代表、提案、附议人、审查、交办与答复", _v5_congress),
     Migration(6, "工作总结：保存的总结草稿", _v6_report_drafts),
+    Migration(7, "填写上级表格：保存的列对应关系", _v7_form_mappings),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version
