@@ -143,3 +143,34 @@ def test_a_built_report_round_trips_with_its_stats(hand):
     hand.conn.commit()
     assert draft_stats(hand, built)["fake_care.visits"].value == 3
     assert dt.date.today()  # (save times are the clock's)
+
+
+def test_the_change_log_keeps_each_saved_text_but_not_the_figures(db):
+    stats = {"care.visits": Stat("care.visits", "走访慰问会员", 3, "人次", "期内的慰问", "visits", tuple(range(1, 5001)))}
+    draft = save_draft(db, REQUEST, DOC, stats=stats)
+    changed = Document(DOC.title, blocks=[*DOC.blocks, Paragraph("补充的一段。")])
+    update_draft(db, draft, changed)
+    rows = db.execute("SELECT old_values, new_values FROM change_log WHERE table_name = 'report_drafts' "
+                      "AND record_id = ? ORDER BY id", (draft,)).fetchall()
+    assert len(rows) == 2
+    inserted, updated = json.loads(rows[0][1]), (json.loads(rows[1][0]), json.loads(rows[1][1]))
+    assert "stats_json" not in inserted and "stats_json" not in updated[1]  # 5,000 ids are not copied into the log
+    assert document_from_json(updated[0]["document_json"]) == DOC  # the text before the save can be read back
+    assert document_from_json(updated[1]["document_json"]) == changed
+    assert draft_stats(db, draft)["care.visits"].ids[-1] == 5000  # the draft itself keeps its figures
+
+
+def test_a_version_6_file_logs_drafts_without_their_figures(tmp_path):
+    path = tmp_path / "v6.sqlite3"
+    conn = sqlite3.connect(path)
+    for migration in MIGRATIONS[:6]:
+        conn.execute("BEGIN")
+        migration.apply(conn)
+        conn.execute(f"PRAGMA user_version = {migration.version}")
+        conn.commit()
+    conn.close()
+    db = open_database(path)
+    save_draft(db, REQUEST, DOC, stats={})
+    logged = json.loads(db.execute("SELECT new_values FROM change_log WHERE table_name = 'report_drafts'").fetchone()[0])
+    assert "document_json" in logged and "stats_json" not in logged
+    db.conn.close()

@@ -14,6 +14,9 @@ import sqlite3
 
 # Columns that are derived from others and would only add noise to the log.
 IGNORED_COLUMNS = {"search_text", "name_sort", "updated_at", "created_at"}
+# … and per table: a report draft's figures (stats_json) are recounted from the records and can list every
+# member's id — megabytes in a large union, logged twice on every save; the draft's text is logged.
+TABLE_IGNORED_COLUMNS = {"report_drafts": {"stats_json"}}
 
 NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')"
 
@@ -35,7 +38,8 @@ def _json_row(prefix: str, columns: list[str]) -> str:
 def install_triggers(conn: sqlite3.Connection, table: str) -> None:
     """(Re)create the change-log triggers of ``table`` from its current columns."""
     conn.execute("INSERT OR IGNORE INTO audited_tables(table_name) VALUES (?)", (table,))
-    columns = [c for c in _columns(conn, table) if c not in IGNORED_COLUMNS]
+    ignored = IGNORED_COLUMNS | TABLE_IGNORED_COLUMNS.get(table, set())
+    columns = [c for c in _columns(conn, table) if c not in ignored]
     old_json, new_json = _json_row("OLD", columns), _json_row("NEW", columns)
     key = "id" if "id" in columns else columns[0]
     if "voided_at" in columns and "status" in columns:

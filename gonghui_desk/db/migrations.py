@@ -692,6 +692,12 @@ def _v7_form_mappings(conn: sqlite3.Connection) -> None:
     changelog.install_triggers(conn, "form_mappings")
 
 
+def _v8_draft_log_without_figures(conn: sqlite3.Connection) -> None:
+    """The change log of report drafts leaves out their figures (``stats_json``, recounted from the records and
+    possibly megabytes of ids): the triggers are made again without that column."""
+    changelog.install_triggers(conn, "report_drafts")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "基础结构：工会信息、组织机构、会员、变更日志", _v1_foundation),
     Migration(2, "慰问走访：慰问类别与标准、慰问记录、批量慰问", _v2_care),
@@ -700,6 +706,7 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "职代会与提案：届次、会议、代表团、代表、提案、附议人、审查、交办与答复", _v5_congress),
     Migration(6, "工作总结：保存的总结草稿", _v6_report_drafts),
     Migration(7, "填写上级表格：保存的列对应关系", _v7_form_mappings),
+    Migration(8, "工作总结草稿的变更日志不再记录统计数字", _v8_draft_log_without_figures),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version
