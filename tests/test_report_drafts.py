@@ -42,16 +42,20 @@ def test_the_migration_adds_report_drafts(db):
     assert "report_drafts" in [r[0] for r in db.execute("SELECT table_name FROM audited_tables")]
 
 
-def test_a_version_5_file_is_upgraded(tmp_path):
-    path = tmp_path / "old.sqlite3"
+def file_at_version(path, version: int):
+    """A database file as the app's version ``version`` wrote it (the migrations up to it, applied)."""
     conn = sqlite3.connect(path)
-    for migration in MIGRATIONS[:5]:
+    for migration in MIGRATIONS[:version]:
         conn.execute("BEGIN")
         migration.apply(conn)
         conn.execute(f"PRAGMA user_version = {migration.version}")
         conn.commit()
     conn.close()
-    db = open_database(path)
+    return path
+
+
+def test_a_version_5_file_is_upgraded(tmp_path):
+    db = open_database(file_at_version(tmp_path / "old.sqlite3", 5))
     assert db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION and "report_drafts" in db.table_names()
     db.conn.close()
 
@@ -161,15 +165,7 @@ def test_the_change_log_keeps_each_saved_text_but_not_the_figures(db):
 
 
 def test_a_version_6_file_logs_drafts_without_their_figures(tmp_path):
-    path = tmp_path / "v6.sqlite3"
-    conn = sqlite3.connect(path)
-    for migration in MIGRATIONS[:6]:
-        conn.execute("BEGIN")
-        migration.apply(conn)
-        conn.execute(f"PRAGMA user_version = {migration.version}")
-        conn.commit()
-    conn.close()
-    db = open_database(path)
+    db = open_database(file_at_version(tmp_path / "v6.sqlite3", 6))
     save_draft(db, REQUEST, DOC, stats={})
     logged = json.loads(db.execute("SELECT new_values FROM change_log WHERE table_name = 'report_drafts'").fetchone()[0])
     assert "document_json" in logged and "stats_json" not in logged
