@@ -424,8 +424,12 @@ def _form_table_html(table: FormTable, breaks: bool) -> str:
     return _table_open(breaks) + f"\n<thead>{head}</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
 
 
-def _date_text(today: dt.date | None) -> str:
+def print_date_text(today: dt.date | None = None) -> str:
+    """The date at the top right of a printed list: "制表日期：2026-11-22"."""
     return f"制表日期：{(today or dt.date.today()).isoformat()}"
+
+
+_date_text = print_date_text
 
 
 def ledger_print_table(db: sqlite_utils.Database, f: LedgerFilter, *, mask_personal: bool = False,

@@ -201,3 +201,27 @@ def shown_columns(table: QTableView) -> list[str]:
     header, keys = table.horizontalHeader(), [key for key, _ in table.model().COLUMNS]
     logical = (header.logicalIndex(visual) for visual in range(header.count()))
     return [keys[index] for index in logical if not header.isSectionHidden(index)]
+
+
+def shown_table_print(table: QTableView, *, title: str, union_name: str, subtitle_lines: list[str] | None = None,
+                      today=None) -> PrintTable:
+    """A small table exactly as it is shown — its visible columns in their order, its rows as sorted, the
+    texts it displays — for the statistics a page computes in memory (a few dozen rows; big lists print from
+    the database through their page's own builder)."""
+    from gonghui_desk.printing import PrintColumn, PrintTable, print_date_text
+
+    model, header = table.model(), table.horizontalHeader()
+    columns = [header.logicalIndex(visual) for visual in range(header.count())]
+    columns = [c for c in columns if not header.isSectionHidden(c)]
+
+    def text(row: int, column: int) -> str:
+        value = model.data(model.index(row, column), Qt.DisplayRole)
+        return "" if value is None else str(value)
+
+    rows = [[text(r, c) for c in columns] for r in range(model.rowCount())]
+    labels = [str(model.headerData(c, Qt.Horizontal, Qt.DisplayRole) or "") for c in columns]
+    print_columns = [PrintColumn(label, max([len(label), *(len(row[i]) for row in rows)] + [2]),
+                                 "left" if i == 0 else "center") for i, label in enumerate(labels)]
+    return PrintTable(title=title, subtitle_lines=list(subtitle_lines or []), union_name=union_name,
+                      date_text=print_date_text(today), columns=print_columns, rows=rows,
+                      landscape=len(columns) > 8)

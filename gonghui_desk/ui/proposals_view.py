@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxL
 from gonghui_desk import value_lists
 from gonghui_desk.congress.register import STATUSES, ProposalFilter, Rate, SessionDashboard, session_dashboard
 from gonghui_desk.congress.store import CongressStore
-from gonghui_desk.ui.exports import (ExportOptionsDialog, ask_export, chosen_sort, print_button, print_list,
-                                     run_export, run_print)
+from gonghui_desk.union import load_profile
+from gonghui_desk.ui.exports import (PRINT_TEXT, ExportOptionsDialog, ask_export, chosen_sort, print_button,
+                                     print_list, run_export, run_print, shown_table_print)
 from gonghui_desk.ui.proposal_models import (OVERDUE_COLOUR, CategoryTableModel, DepartmentTableModel,
                                              ProposalTableModel, category_total)
 from gonghui_desk.ui.tables import (ListPageMixin, compact_buttons, compact_table, empty_label, empty_page, list_stack,
@@ -293,12 +294,12 @@ class ProposalsView(ListPageMixin, QWidget):
         self.category_table = self._breakdown_table(self.category_model)
         self.tabs.addTab(self._breakdown_tab(self.category_table, (
             "收到含并案的提案；立案率以收到的提案为基数，答复率、办结率以立案的提案为基数，满意率以已评价的为基数。"
-            "鼠标停在比率上可看到计算式。")), "按类别统计")
+            "鼠标停在比率上可看到计算式。"), "按类别统计"), "按类别统计")
         self.department_model = DepartmentTableModel(self)
         self.department_table = self._breakdown_table(self.department_model)
         self.tabs.addTab(self._breakdown_tab(self.department_table, (
             "按最近一轮办理的主办部门统计：答复率、办结率以该部门主办的立案提案为基数，满意率以其中已评价的为基数；"
-            "协办为该部门协办的件数，不计入比率。鼠标停在比率上可看到计算式。")), "按承办部门统计")
+            "协办为该部门协办的件数，不计入比率。鼠标停在比率上可看到计算式。"), "按承办部门统计"), "按承办部门统计")
         layout.addWidget(self.tabs, 1)
 
         bottom = QHBoxLayout()
@@ -367,17 +368,40 @@ class ProposalsView(ListPageMixin, QWidget):
         layout.addWidget(self.list_stack, 1)
         return tab
 
-    def _breakdown_tab(self, table: QTableView, note: str) -> QWidget:
+    def _breakdown_tab(self, table: QTableView, note: str, what: str) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(table, 1)
+        row = QHBoxLayout()
         label = QLabel(note)
         label.setObjectName("mutedText")
         label.setStyleSheet("color: #6b6b6b;")
         label.setWordWrap(True)
-        layout.addWidget(label)
+        row.addWidget(label, 1)
+        button = QPushButton(PRINT_TEXT)
+        button.setToolTip(f"打印本次会议的提案{what}表（先显示打印预览）")
+        button.clicked.connect(lambda checked=False: self.start_print_breakdown(table, what))
+        row.addWidget(button, 0, Qt.AlignTop)
+        layout.addLayout(row)
+        table.print_button = button
         return tab
+
+    def start_print_breakdown(self, table: QTableView, what: str):
+        """Print a breakdown (按类别统计 / 按承办部门统计) as the tab shows it, with the bases of its rates."""
+        session = self.current_session()
+        if session is None or table.model().rowCount() == 0:
+            return None
+        printed = shown_table_print(table, title=f"{session['title']}提案{what}表",
+                                    union_name=load_profile(self.context.db).name,
+                                    subtitle_lines=[self._breakdown_note(table)], today=self.today)
+        self.print_job = run_print(self, self.context, lambda db, progress, is_cancelled: printed)
+        return self.print_job
+
+    def _breakdown_note(self, table: QTableView) -> str:
+        tab = table.parentWidget()
+        label = tab.findChild(QLabel, "mutedText") if tab is not None else None
+        return label.text().replace("鼠标停在比率上可看到计算式。", "") if label is not None else ""  # not on paper
 
     def _breakdown_table(self, model) -> QTableView:
         table = compact_table(model)
