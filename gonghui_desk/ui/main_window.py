@@ -24,6 +24,7 @@ from gonghui_desk.ui.placeholder_view import PlaceholderView
 from gonghui_desk.ui.proposals_view import ProposalsView
 from gonghui_desk.ui.reminders_panel import RemindersPanel
 from gonghui_desk.ui.summary_view import SummaryView
+from gonghui_desk.ui.upstream_view import UpstreamView
 from gonghui_desk.ui.workers import Job, run_job, show_error
 
 ACCENT = "#b8322a"
@@ -67,11 +68,7 @@ class ModuleInfo:
 
 
 # The modules that are not built yet, and what each will do (shown on its placeholder page).
-COMING_MODULES: tuple[ModuleInfo, ...] = (
-    ModuleInfo("reports", "上报报表", "按上级工会的表格格式填写会员花名册、困难职工、送温暖等报表。", (
-        "识别上级发来的 Excel 表头，自动填入数据",
-        "身份证号和手机号按文本保存，不会变成科学计数法")),
-)
+COMING_MODULES: tuple[ModuleInfo, ...] = ()
 
 
 # The order of the navigation list, built pages and placeholders alike.
@@ -125,6 +122,8 @@ class MainWindow(QMainWindow):
         self._add_page("proposals", self.proposals_view.page_title(), self.proposals_view)  # 职代会提案 / 教代会提案
         self.summary_view = SummaryView(self.context)
         self._add_page("summary", "工作总结", self.summary_view)
+        self.upstream_view = UpstreamView(self.context)
+        self._add_page("reports", "上报报表", self.upstream_view)
         self._add_coming_pages()
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.navigation.setCurrentRow(0)
@@ -193,6 +192,9 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
         self.open_db_action = self._action(file_menu, "打开数据库…", self.choose_database, QKeySequence.Open)
+        file_menu.addSeparator()
+        self.fill_form_action = self._action(file_menu, "填写上级表格…", lambda: self._upstream_call("open_upstream_form"))
+        self.builtin_forms_action = self._action(file_menu, "内置报表…", lambda: self.show_page("reports"))
         file_menu.addSeparator()
         self.backup_action = self._action(file_menu, "立即备份…", self.choose_backup_target, "Ctrl+B")
         self.open_folder_action = self._action(file_menu, "打开数据所在文件夹", self.open_data_folder)
@@ -275,6 +277,10 @@ class MainWindow(QMainWindow):
     def _members_call(self, method: str) -> None:
         self.show_page("members")
         getattr(self.members_view, method)()
+
+    def _upstream_call(self, method: str):
+        self.show_page("reports")
+        return getattr(self.upstream_view, method)()
 
     def _home_action(self, key: str) -> None:
         if key == "profile":
