@@ -123,3 +123,8 @@ def test_other_modules_bring_their_own_synonym_table():
     index = detect_header_row(rows, synonyms)
     assert index == 1
     assert auto_map(rows[index], synonyms) == {1: "member_name", 2: "occasion", 3: "amount"}
+
+
+def test_a_place_is_not_the_field_whose_word_it_contains():
+    headers = ["户籍所在地", "户籍", "家庭住址", "本人手机"]
+    assert auto_map(headers, MEMBER_SYNONYMS) == {1: "household_type", 3: "phone"}

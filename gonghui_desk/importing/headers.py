@@ -23,6 +23,9 @@ _NOISE = re.compile(r"[\s\u3000*＊:：]")
 # A header that merely contains a synonym ("本人联系电话" ⊃ "联系电话") matches it only when the
 # rest is short, so that a title or a "填报单位：某某公司" line does not pass for a header.
 CONTAINED_MATCH_SLACK = 4
+# A header naming a place ("户籍所在地", "家庭住址") is not the field whose word it contains ("户籍" is the
+# 户籍类型 城镇/农村): it matches only a synonym it equals.
+PLACE_ENDINGS = ("地", "地址", "地点", "住址")
 
 
 def normalize_header(text) -> str:
@@ -62,7 +65,7 @@ def auto_map(headers: Sequence, synonyms: Synonyms) -> dict[int, str]:
         if key is not None and key not in mapping.values():
             mapping[index] = key
     for index, header in enumerate(normalized):
-        if index in mapping or not header:
+        if index in mapping or not header or header.endswith(PLACE_ENDINGS):
             continue
         best: tuple[int, str] | None = None
         for key, texts in table.items():
