@@ -124,3 +124,29 @@ def ledger(db, store):
     aid.void(payments["voided"], "重复发放，已追回")
     aid.set_signed([payments["living_again"]])
     return {"db": db, "members": members, "files": files, "payments": payments, "units": units}
+
+
+@pytest.fixture(scope="session")
+def school_demo_file(tmp_path_factory):
+    """A demo school union (two years of records up to TODAY), made once per run: copy it before writing."""
+    from gonghui_desk import demo
+
+    path = tmp_path_factory.mktemp("school_demo") / "demo.sqlite3"
+    db = open_database(path)
+    demo.generate_demo(db, kind="school", seed=1, today=TODAY)
+    db.conn.close()
+    return path
+
+
+@pytest.fixture
+def school_demo_context(qtbot, school_demo_file, tmp_path):
+    """The app's context on a fresh copy of :func:`school_demo_file`."""
+    import shutil
+
+    from gonghui_desk.ui.app_context import AppContext
+
+    path = tmp_path / "demo.sqlite3"
+    shutil.copy(school_demo_file, path)
+    ctx = AppContext(path)
+    yield ctx
+    ctx.close()

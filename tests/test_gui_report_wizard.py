@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import shutil
 
 import docx
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox
 
-from gonghui_desk import demo
-from gonghui_desk.db import open_database
 from gonghui_desk.documents import Heading
 from gonghui_desk.errors import Cancelled
 from gonghui_desk.reports.drafts import draft_stats, list_drafts, load_draft
@@ -43,23 +40,9 @@ def load_report_sections() -> None:
 load_report_sections()
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    """A demo school union (two years of records up to TODAY), made once and copied for each test."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    db = open_database(path)
-    demo.generate_demo(db, kind="school", seed=1, today=TODAY)
-    db.conn.close()
-    return path
-
-
 @pytest.fixture
-def demo_context(qtbot, demo_file, tmp_path):
-    path = tmp_path / "demo.sqlite3"
-    shutil.copy(demo_file, path)
-    ctx = AppContext(path)
-    yield ctx
-    ctx.close()
+def demo_context(school_demo_context):
+    return school_demo_context
 
 
 @pytest.fixture

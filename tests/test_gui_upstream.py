@@ -6,7 +6,6 @@ again on a changed copy (the header changes listed), and voided; an .xls form fi
 
 from __future__ import annotations
 
-import shutil
 import time
 
 import openpyxl
@@ -15,13 +14,10 @@ import xlwt
 from openpyxl.styles import Border, Font, Side
 from PySide6.QtWidgets import QFileDialog, QWizard
 
-from gonghui_desk import demo
-from gonghui_desk.db import open_database
 from gonghui_desk.errors import Cancelled
 from gonghui_desk.exporting.builtin_forms import BUILTIN_FORMS
 from gonghui_desk.form_fill import list_mappings
 from gonghui_desk.settings import get_setting
-from gonghui_desk.ui.app_context import AppContext
 from gonghui_desk.ui.form_fill_wizard import BLANK_TEXT, SEQ_TEXT, FormFillWizard
 from gonghui_desk.ui.upstream_view import PREPARED_BY_SETTING, UpstreamView
 from gonghui_desk.ui.workers import Job
@@ -35,23 +31,9 @@ UNIT = "数学组"
 MAPPING_NAME = "会员信息采集表"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    """A demo school union (two years of records up to TODAY), made once and copied for each test."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    db = open_database(path)
-    demo.generate_demo(db, kind="school", seed=1, today=TODAY)
-    db.conn.close()
-    return path
-
-
 @pytest.fixture
-def context(qtbot, demo_file, tmp_path):
-    path = tmp_path / "demo.sqlite3"
-    shutil.copy(demo_file, path)
-    ctx = AppContext(path)
-    yield ctx
-    ctx.close()
+def context(school_demo_context):
+    return school_demo_context
 
 
 @pytest.fixture
