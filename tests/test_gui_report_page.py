@@ -21,17 +21,16 @@ from gonghui_desk.ui.report_editor import ReportEditorDialog
 from gonghui_desk.ui.report_wizard import ReportWizard
 from gonghui_desk.ui.summary_view import SummaryView
 from tests.conftest import TODAY
-from tests.test_gui_report_wizard import demo_context, demo_file, load_report_sections
+from tests.test_gui_report_wizard import load_report_sections
 
-SHARED_FIXTURES = (demo_context, demo_file)
 load_report_sections()
 
 pytestmark = pytest.mark.usefixtures("no_job_left_running")
 
 
 @pytest.fixture
-def context(demo_context):
-    return demo_context
+def context(school_demo_context):
+    return school_demo_context
 
 
 @pytest.fixture
