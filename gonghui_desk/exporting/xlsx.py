@@ -185,11 +185,6 @@ class _ColumnWriter:
     def _date(self, value) -> Any:
         if value is None or value == "":
             return None
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)  # how the database stores dates; the fast path
-            except ValueError:
-                pass
         try:
             return parse_date(value, allow_serial=False)
         except DateParseError:

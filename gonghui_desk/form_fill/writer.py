@@ -111,15 +111,6 @@ def date_text_pattern(sample) -> Callable[[dt.date], object] | None:
 
 
 def _as_date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)  # how the database stores dates; the fast path
-        except ValueError:
-            pass
     try:
         return parse_date(value, allow_serial=False)
     except (DateParseError, TypeError, ValueError):

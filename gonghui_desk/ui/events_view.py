@@ -451,14 +451,7 @@ class EventsView(LedgerPageMixin, QWidget):
         """Open the import wizard of events (non-blocking); the list is read again when it closes."""
         from gonghui_desk.ui.event_import_wizard import EventImportWizard
 
-        wizard = EventImportWizard(self.context, path=None, parent=self, today=self._today)
-        wizard.finished.connect(self._import_finished)
-        self.import_wizard = wizard
-        wizard.open()
-        return wizard
-
-    def _import_finished(self, *_) -> None:
-        self.refresh()
+        return self.open_import_wizard(EventImportWizard(self.context, path=None, parent=self, today=self._today))
 
     # --- export and print --------------------------------------------------------------------
     def start_export(self):

@@ -302,11 +302,7 @@ class HonoursView(ListPageMixin, QWidget):
         """Open the import wizard of honours (non-blocking); the list is read again when it closes."""
         from gonghui_desk.ui.honour_import_wizard import HonourImportWizard
 
-        wizard = HonourImportWizard(self.context, path=None, parent=self, today=self._today)
-        wizard.finished.connect(lambda *_: self.refresh())
-        self.import_wizard = wizard
-        wizard.open()
-        return wizard
+        return self.open_import_wizard(HonourImportWizard(self.context, path=None, parent=self, today=self._today))
 
     # --- export and print --------------------------------------------------------------------
     def start_export(self):

@@ -43,6 +43,7 @@ from gonghui_desk.ui.tables import (ListPageMixin, compact_buttons, compact_tabl
 
 ALL = None
 UNCATEGORISED = "未分类"
+RATE_HOVER_HINT = "鼠标停在比率上可看到计算式。"  # under a breakdown on screen, not on paper
 REGISTERED_STATUSES = ("待交办", "办理中", "已答复", "不满意", "已办结")  # the statuses of a 立案 proposal
 STATUS_GROUPS = (("已立案（全部）", REGISTERED_STATUSES), ("未答复（待交办、办理中）", ("待交办", "办理中")))
 
@@ -293,13 +294,13 @@ class ProposalsView(ListPageMixin, QWidget):
         self.category_model = CategoryTableModel(self)
         self.category_table = self._breakdown_table(self.category_model)
         self.tabs.addTab(self._breakdown_tab(self.category_table, (
-            "收到含并案的提案；立案率以收到的提案为基数，答复率、办结率以立案的提案为基数，满意率以已评价的为基数。"
-            "鼠标停在比率上可看到计算式。"), "按类别统计"), "按类别统计")
+            "收到含并案的提案；立案率以收到的提案为基数，答复率、办结率以立案的提案为基数，满意率以已评价的为基数。"),
+            "按类别统计"), "按类别统计")
         self.department_model = DepartmentTableModel(self)
         self.department_table = self._breakdown_table(self.department_model)
         self.tabs.addTab(self._breakdown_tab(self.department_table, (
             "按最近一轮办理的主办部门统计：答复率、办结率以该部门主办的立案提案为基数，满意率以其中已评价的为基数；"
-            "协办为该部门协办的件数，不计入比率。鼠标停在比率上可看到计算式。"), "按承办部门统计"), "按承办部门统计")
+            "协办为该部门协办的件数，不计入比率。"), "按承办部门统计"), "按承办部门统计")
         layout.addWidget(self.tabs, 1)
 
         bottom = QHBoxLayout()
@@ -369,39 +370,36 @@ class ProposalsView(ListPageMixin, QWidget):
         return tab
 
     def _breakdown_tab(self, table: QTableView, note: str, what: str) -> QWidget:
+        """A breakdown table with ``note`` (its bases: on screen and on paper) and its 打印… button."""
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(table, 1)
         row = QHBoxLayout()
-        label = QLabel(note)
+        label = QLabel(note + RATE_HOVER_HINT)
         label.setObjectName("mutedText")
         label.setStyleSheet("color: #6b6b6b;")
         label.setWordWrap(True)
         row.addWidget(label, 1)
         button = QPushButton(PRINT_TEXT)
         button.setToolTip(f"打印本次会议的提案{what}表（先显示打印预览）")
-        button.clicked.connect(lambda checked=False: self.start_print_breakdown(table, what))
+        button.clicked.connect(lambda checked=False: self.start_print_breakdown(table, what, note))
         row.addWidget(button, 0, Qt.AlignTop)
         layout.addLayout(row)
         table.print_button = button
         return tab
 
-    def start_print_breakdown(self, table: QTableView, what: str):
-        """Print a breakdown (按类别统计 / 按承办部门统计) as the tab shows it, with the bases of its rates."""
+    def start_print_breakdown(self, table: QTableView, what: str, note: str = ""):
+        """Print a breakdown (按类别统计 / 按承办部门统计) as the tab shows it, ``note`` (the bases of its
+        rates) under the title."""
         session = self.current_session()
         if session is None or table.model().rowCount() == 0:
             return None
         printed = shown_table_print(table, title=f"{session['title']}提案{what}表",
                                     union_name=load_profile(self.context.db).name,
-                                    subtitle_lines=[self._breakdown_note(table)], today=self.today)
+                                    subtitle_lines=[note] if note else [], today=self.today)
         self.print_job = run_print(self, self.context, lambda db, progress, is_cancelled: printed)
         return self.print_job
-
-    def _breakdown_note(self, table: QTableView) -> str:
-        tab = table.parentWidget()
-        label = tab.findChild(QLabel, "mutedText") if tab is not None else None
-        return label.text().replace("鼠标停在比率上可看到计算式。", "") if label is not None else ""  # not on paper
 
     def _breakdown_table(self, model) -> QTableView:
         table = compact_table(model)
@@ -705,14 +703,7 @@ class ProposalsView(ListPageMixin, QWidget):
         """Open the import wizard of proposals (non-blocking); the page is read again when it closes."""
         from gonghui_desk.ui.proposal_import_wizard import ProposalImportWizard
 
-        wizard = ProposalImportWizard(self.context, path=None, parent=self, today=self._today)
-        wizard.finished.connect(self._import_finished)
-        self.import_wizard = wizard
-        wizard.open()
-        return wizard
-
-    def _import_finished(self, *_) -> None:
-        self.refresh()
+        return self.open_import_wizard(ProposalImportWizard(self.context, path=None, parent=self, today=self._today))
 
     def open_report(self):
         """The draft 提案办理情况报告 of the session (non-blocking; kept as ``report_dialog``)."""

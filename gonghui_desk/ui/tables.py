@@ -71,6 +71,17 @@ class ListPageMixin:
         super().showEvent(event)
         self.ensure_loaded()
 
+    def open_import_wizard(self, wizard):
+        """Open the page's import wizard without blocking (kept as ``import_wizard``); the list is read
+        again when it closes."""
+        wizard.finished.connect(self._import_finished)
+        self.import_wizard = wizard
+        wizard.open()
+        return wizard
+
+    def _import_finished(self, *_) -> None:
+        self.refresh()
+
     def ensure_loaded(self) -> None:
         """Read the rows if the page has not been shown yet."""
         if not self._loaded:
