@@ -26,13 +26,10 @@ def backups_dir_for(db_path: Path) -> Path:
 
 
 def resources_dir() -> Path:
-    """The folder holding icons and data files shipped with the app."""
-    try:
-        from importlib.resources import files
-
-        candidate = Path(str(files("gonghui_desk.resources")))
+    """The folder holding icons and data files shipped with the app: ``gonghui_desk/resources`` in an installed
+    package and in the PyInstaller bundle, ``resources/`` beside the package in a source checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "resources", package.parent / "resources"):
         if candidate.is_dir():
             return candidate
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "resources"
+    return package / "resources"
