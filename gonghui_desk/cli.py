@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gonghui-desk", description=f"{APP_TITLE}：基层工会的会员、慰问、帮扶、活动和提案管理")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", type=Path, help=f"数据库文件（默认：{default_db_path()}）")
+    parser.add_argument("--self-test", action="store_true",
+                        help="运行自检：在临时文件夹中新建数据库，检查写入、读取、导出 Excel、Word、PDF 和界面组件，"
+                             "逐项打印结果后退出（全部通过时退出码为 0）")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     demo = commands.add_parser("demo", help="创建演示数据库")
@@ -149,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     modules.load()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        return _self_test()
     try:
         if args.command is None:
             return _run_gui(args.db or default_db_path())
@@ -171,6 +176,34 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     parser.print_help()
     return EXIT_USAGE
+
+
+def _self_test() -> int:
+    """``gonghui-desk --self-test``: the core checks and the Qt check (a failing 界面 line when Qt cannot be
+    loaded). The report goes to stdout, or, in a windowed build without a console (stdout is None), to
+    ``self-test.txt`` in the data folder."""
+    from gonghui_desk.self_test import run_self_test
+
+    try:
+        from gonghui_desk.ui.self_check import gui_check
+    except Exception as exc:  # noqa: BLE001 - PySide6 missing or its libraries not loadable: report, go on
+        error = exc
+
+        def gui_check(db_path: Path) -> list[str]:
+            raise RuntimeError(f"无法加载界面组件（PySide6）：{type(error).__name__}: {error}") from error
+
+    if sys.stdout is None:
+        from gonghui_desk.paths import default_data_dir
+
+        report = default_data_dir() / "self-test.txt"
+        report.parent.mkdir(parents=True, exist_ok=True)
+        with open(report, "w", encoding="utf-8-sig") as out:
+            return run_self_test(out, gui_check=gui_check)
+    try:
+        sys.stdout.reconfigure(errors="replace")  # a GBK console cannot show every character of a path
+    except (AttributeError, ValueError, OSError):
+        pass
+    return run_self_test(sys.stdout, gui_check=gui_check)
 
 
 def _run_gui(db_path: Path) -> int:
