@@ -66,6 +66,14 @@ def context(empty_context):
     return empty_context
 
 
+@pytest.fixture(autouse=True)
+def own_instance_key(monkeypatch):
+    """run_gui in a test never talks to the developer's running app nor to a parallel test run."""
+    import uuid
+
+    monkeypatch.setenv("GONGHUI_DESK_INSTANCE_KEY", f"gonghui-desk-test-{uuid.uuid4().hex[:12]}")
+
+
 @pytest.fixture
 def no_job_left_running(qtbot):
     """For GUI tests that start worker jobs: each test ends only when its jobs have ended."""

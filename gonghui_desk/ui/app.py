@@ -17,6 +17,7 @@ from gonghui_desk.errors import UserError
 from gonghui_desk.paths import resources_dir
 from gonghui_desk.ui.app_context import AppContext
 from gonghui_desk.ui.main_window import MainWindow
+from gonghui_desk.ui.single_instance import request_message, requested_database, start_guard
 from gonghui_desk.ui.workers import Job
 
 ORGANIZATION = "gonghui-desk"
@@ -121,20 +122,38 @@ def wait_for_jobs(msecs: int = 15000) -> None:
     QCoreApplication.processEvents()
 
 
+ALREADY_RUNNING = f"{APP_TITLE}已在运行，已切换到正在运行的窗口。"
+
+
 def run_gui(db_path: str | Path) -> int:
-    """Open the GUI on ``db_path``; returns the exit status (1 when the database cannot be opened)."""
+    """Open the GUI on ``db_path``; returns the exit status (1 when the database cannot be opened).
+
+    When the app already runs for this user, its window is brought forward instead and 0 is returned
+    without opening the database.
+    """
     app = setup_application()
-    context = open_context(db_path)
-    if context is None:
-        return 1
-    window = create_main_window(context)
-    restore_window_state(window)
-    window.show()
-    if not context.profile().is_set_up:
-        window.show_first_run()
-    window.start_auto_backup()
-    code = app.exec()
-    wait_for_jobs()  # also delivers the finished jobs' results while the window still exists
-    save_window_state(window)
-    window.context.close()  # the window may have switched to another database
-    return code
+    guard = start_guard(request_message(db_path))
+    if guard is None:
+        try:
+            print(ALREADY_RUNNING, file=sys.stderr)
+        except (OSError, UnicodeError):  # no usable console (a windowed build)
+            pass
+        return 0
+    try:
+        context = open_context(db_path)
+        if context is None:
+            return 1
+        window = create_main_window(context)
+        guard.message_received.connect(lambda message: window.bring_to_front(requested_database(message)))
+        restore_window_state(window)
+        window.show()
+        if not context.profile().is_set_up:
+            window.show_first_run()
+        window.start_auto_backup()
+        code = app.exec()
+        wait_for_jobs()  # also delivers the finished jobs' results while the window still exists
+        save_window_state(window)
+        window.context.close()  # the window may have switched to another database
+        return code
+    finally:
+        guard.close()

@@ -323,6 +323,26 @@ class MainWindow(QMainWindow):
     def open_data_folder(self) -> bool:
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.db_path.parent)))
 
+    def bring_to_front(self, requested_db: str | Path | None = None) -> None:
+        """The app was started again: un-minimise and raise this window (see ui/single_instance.py).
+
+        A different database asked for is not switched to (there may be unsaved work); the status bar says
+        how to open it.
+        """
+        self.setWindowState((self.windowState() & ~Qt.WindowMinimized) | Qt.WindowActive)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        if not requested_db:
+            return
+        try:
+            same = Path(requested_db).resolve() == self.context.db_path.resolve()
+        except OSError:
+            same = False
+        if not same:
+            self.show_status(f"{APP_TITLE}已在运行，当前打开的是“{self.context.db_path.name}”。"
+                             f"要打开“{requested_db}”，请用“文件 → 打开数据库…”。", 60000)
+
     # --- switching database --------------------------------------------------------------
     def choose_database(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "打开数据库", str(self.context.db_path.parent),
