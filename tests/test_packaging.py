@@ -25,6 +25,37 @@ def test_every_resource_file_is_installed():
     assert resources / "care_rules" / "default.json" in shipped
 
 
+def test_the_bundle_keeps_only_what_the_app_uses():
+    """packaging/bundle_filter.py: Qt's Chinese translations and the plugins the app needs stay, the rest goes."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "packaging"))
+    try:
+        import bundle_filter
+    finally:
+        sys.path.remove(str(ROOT / "packaging"))
+    keep = bundle_filter.is_wanted
+    assert keep("PySide6/Qt/translations/qtbase_zh_CN.qm")
+    assert not keep("PySide6/Qt/translations/qtbase_de.qm")
+    assert not keep("PySide6/Qt/translations/qtdeclarative_zh_CN.qm")
+    # the Windows wheel's layout: PySide6/plugins, PySide6/translations, names without lib…so
+    assert keep("PySide6\\plugins\\platforms\\qwindows.dll")
+    assert keep("PySide6\\plugins\\iconengines\\qsvgicon.dll")
+    assert keep("PySide6\\plugins\\styles\\qmodernwindowsstyle.dll")
+    assert not keep("PySide6\\plugins\\imageformats\\qtiff.dll")
+    assert keep("PySide6\\translations\\qtbase_zh_CN.qm")
+    assert not keep("PySide6\\translations\\qtbase_ja.qm")
+    assert keep("PySide6/Qt/plugins/platforms/libqoffscreen.so")
+    assert keep("PySide6/Qt/plugins/iconengines/libqsvgicon.so")  # the window icon is an SVG
+    assert keep("PySide6/Qt/plugins/imageformats/libqsvg.so")
+    assert not keep("PySide6/Qt/plugins/imageformats/libqpdf.so")
+    assert not keep("PySide6/Qt/plugins/platforms/libqeglfs.so")
+    assert not keep("PySide6/Qt/plugins/tls/libqopensslbackend.so")
+    assert keep("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so")
+    assert keep("PySide6/Qt/lib/libQt6Widgets.so.6") and keep("openpyxl/__init__.pyc")
+    assert not keep("PySide6/Qt/lib/libQt6EglFSDeviceIntegration.so.6")
+
+
 def test_resources_are_found_where_an_installed_package_keeps_them(tmp_path):
     """pip installs resources/ as gonghui_desk/resources (a folder without __init__.py: importlib.resources
     gives no plain path for it), and the bundle does the same; a source checkout has them beside the package."""
