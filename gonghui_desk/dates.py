@@ -2,7 +2,8 @@
 
 Accepted: 2024-05-03, 2024/5/3, 2024.5.3, 2024年5月3日, 20240503, Excel date cells and
 Excel serial day numbers; a year and month alone (2024.5, 2024年5月, 202405) means the
-first day of that month, which is how rosters usually write 入会时间 and 出生年月.
+first day of that month, which is how rosters usually write 入会时间 and 出生年月. A number
+too small to be a date serial (a year such as 2024 typed alone, a day, a month) is refused.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import re
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．／－", "0123456789./-")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Smaller numbers in a date cell are a day, a month or a year typed alone, not a day count:
+# 2024 read as an Excel serial would be 1905-07-17. Serial 2101 is 1905-10-01.
+EXCEL_FIRST_SERIAL = 2101
 
 
 class DateParseError(ValueError):
@@ -42,11 +46,14 @@ def parse_date(value, *, allow_serial: bool = True) -> dt.date | None:
         raise DateParseError(f"“{value}”不是日期")
     if isinstance(value, (int, float)):
         number = value
-        if float(number).is_integer() and 19000101 <= int(number) <= 21001231:
+        whole = isinstance(number, int) or number.is_integer()
+        if whole and 19000101 <= number <= 21001231:
             return parse_date(str(int(number)))
-        if allow_serial and 1 <= number < 80000:
+        if whole and 1900 <= number <= 2100:
+            raise DateParseError(f"数字“{int(number)}”像是年份，不是完整的日期，请写成 {int(number)}-01-01 这样的形式")
+        if allow_serial and EXCEL_FIRST_SERIAL <= number < 80000:
             return EXCEL_EPOCH + dt.timedelta(days=int(number))
-        raise DateParseError(f"数字“{value}”不是日期")
+        raise DateParseError(f"数字“{value}”不是日期，请写成 2024-05-03 这样的形式")
     text = str(value).strip().translate(_FULLWIDTH)
     if not text:
         return None

@@ -1,12 +1,13 @@
 """Money: stored as integer 分 (fen), never floats; written as 元 or 万元.
 
 ``parse_money`` reads what users type or what spreadsheets hold ("1,200.50", "1200元",
-"0.12万元", 300, 45.5) and refuses anything else with a Chinese message, including amounts
+"0.12万元", "￥1200", "人民币1200元整", 300, 45.5) and refuses anything else with a Chinese message, including amounts
 in Chinese capital numerals (壹佰元), which it does not guess at.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -28,12 +29,16 @@ def parse_money(value) -> int | None:
     if isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, float):
+        if not math.isfinite(value):  # a cell holding 1E400 reads as infinity
+            raise MoneyParseError(f"“{value}”不是金额")
         amount = Decimal(str(value))
     else:
         text = re.sub(r"[\s\u3000]+", "", str(value)).translate(_FULLWIDTH)
         if not text:
             return None
-        text = text.removeprefix("¥").removeprefix("￥").removeprefix("RMB")
+        text = text.removeprefix("人民币").removeprefix("¥").removeprefix("￥").removeprefix("RMB")
+        if text.endswith("元整"):  # 1200元整, as receipts write it
+            text = text.removesuffix("整")
         scale = Decimal(1)
         if text.endswith("万元") or text.endswith("万"):
             scale = Decimal(10000)

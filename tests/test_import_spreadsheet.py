@@ -220,7 +220,7 @@ def test_legacy_xls_cells_are_converted_with_the_workbook_datemode():
     assert isinstance(spreadsheet._xls_value(xlrd.sheet.Cell(xlrd.XL_CELL_NUMBER, 1.10101199001011e17), 0), float)
     assert spreadsheet._xls_value(xlrd.sheet.Cell(xlrd.XL_CELL_NUMBER, 2.5), 0) == 2.5
     assert spreadsheet._xls_value(xlrd.sheet.Cell(xlrd.XL_CELL_BOOLEAN, 1), 0) is True
-    assert spreadsheet._xls_value(xlrd.sheet.Cell(xlrd.XL_CELL_ERROR, 42), 0) is None
+    assert spreadsheet._xls_value(xlrd.sheet.Cell(xlrd.XL_CELL_ERROR, 42), 0) == "#N/A"  # refused by importers
     assert spreadsheet._xls_value(xlrd.sheet.Cell(xlrd.XL_CELL_TEXT, "张三"), 0) == "张三"
 
 

@@ -29,7 +29,7 @@ from gonghui_desk.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from gonghui_desk.db.connection import open_database
 from gonghui_desk.errors import UserError
 from gonghui_desk.importing.headers import Synonyms, auto_map, detect_header_row, normalize_header, read_header
-from gonghui_desk.importing.spreadsheet import RawTable, cell_text, is_blank, read_table
+from gonghui_desk.importing.spreadsheet import RawTable, cell_text, is_blank, read_table, unusable_cell_message
 from gonghui_desk.jobs import IsCancelled, Progress, check_cancel, no_progress
 from gonghui_desk.members import normalize_member
 from gonghui_desk.union import split_path, sub_unit_paths
@@ -147,15 +147,50 @@ def data_rows(source: ImportSource, mapping: Mapping[int, str], synonyms: Synony
     table = source.table
     first_data = source.header_index + 1
     total = len(table.rows) - first_data
+    merged = merged_data_cells(source)
     for offset, cells in enumerate(table.rows[first_data:]):
         if offset % PROGRESS_INTERVAL == 0:
             check_cancel(is_cancelled)
             progress(offset, total, f"正在检查第 {offset + 1}/{total} 行…")
-        raw = {key: cells[column] for column, key in mapping.items() if not is_blank(cells[column])}
+        index = first_data + offset
+        raw = {}
+        for column, key in mapping.items():
+            value = cells[column] if not is_blank(cells[column]) else merged.get((index, column))
+            if not is_blank(value):
+                raw[key] = value
         if not raw or is_footer(cells) or normalize_header(raw.get("name")) in name_headers:
             continue
         yield table.row_number(first_data + offset), raw
     progress(total, total, "检查完成")
+
+
+def merged_data_cells(source: ImportSource) -> dict[tuple[int, int], object]:
+    """(row index, column) -> value for the cells under a data cell merged over several rows (a 部门
+    or a 日期 written once for a group of rows): each row reads what the merged cell shows."""
+    table = source.table
+    filled: dict[tuple[int, int], object] = {}
+    for top, bottom, left, _right in table.merged:
+        first = top - table.first_row_number
+        if bottom <= top or not source.header_index < first < len(table.rows) or left >= len(table.rows[first]):
+            continue
+        value = table.rows[first][left]
+        if not is_blank(value):
+            for index in range(first + 1, min(bottom - table.first_row_number + 1, len(table.rows))):
+                filled[(index, left)] = value
+    return filled
+
+
+def unreadable_cells(raw: dict) -> list[tuple[str, str]]:
+    """(field, message) for each cell of a row that holds no value to import: an error value (#N/A,
+    #DIV/0!, #REF!…) or a formula whose result the file does not hold. They are taken out of ``raw``,
+    so no importer reads "#N/A" as a name or a formula as an empty cell; the importer reports them."""
+    found = []
+    for key in list(raw):
+        message = unusable_cell_message(raw[key])
+        if message:
+            found.append((key, message))
+            del raw[key]
+    return found
 
 
 # --- matching rows to members ------------------------------------------------------------------------

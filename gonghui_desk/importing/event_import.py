@@ -94,6 +94,7 @@ from gonghui_desk.importing.common import (
     print_source,
     read_source,
     run_import_command,
+    unreadable_cells,
 )
 from gonghui_desk.importing.headers import build_synonyms
 from gonghui_desk.importing.spreadsheet import cell_text
@@ -552,6 +553,8 @@ class _Planner:
         planned = PlannedEventRow(row_number, "invalid", "", cell_text(raw.get("sub_unit")), "", "", "", "", "",
                                   None, [])
         row = _Row(row_number, planned)
+        for key, message in unreadable_cells(raw):
+            row.add(key, message)
         self._read_event(row, raw)
         self._read_participant(row, raw)
         self._read_result(row, raw)
@@ -1061,6 +1064,10 @@ class _EventContext:
             with_result = [r for r in key_rows if r.has_result]
             if not with_result:
                 continue
+            if target == "member":  # a team's result is on each member's row; a person's once
+                for row in with_result[1:]:
+                    row.add("duplicate", f"与第{with_result[0].number}行是同一人在{_where(item, stage)}的成绩，"
+                                         "不再重复导入", "warning")
             merged: dict = {}
             for row in with_result:
                 for column in RESULT_COLUMNS:

@@ -92,11 +92,31 @@ def detect_header_row(rows: Sequence[Sequence], synonyms: Synonyms, max_scan: in
         if count > best_count:
             best_index, best_count = index, count
     if best_index is None:
-        examples = "、".join(f"“{texts[0]}”" for texts in list(synonyms.values())[:4])
-        raise SpreadsheetError(
-            f"找不到表头：前{max_scan}行中没有一行含有两个以上可识别的列名（如{examples}）。"
-            "请确认选择了正确的工作表，并在数据上方保留一行列名。")
+        raise SpreadsheetError(_no_header_message(rows, synonyms, max_scan))
     return best_index
+
+
+def _no_header_message(rows: Sequence[Sequence], synonyms: Synonyms, max_scan: int) -> str:
+    """Why no header was found: a sheet with only a title, or the row that looks most like a header."""
+    def texts(row: Sequence) -> list[str]:
+        return [cell_text(c) for c in row if cell_text(c)]
+
+    examples = "、".join(f"“{texts[0]}”" for texts in list(synonyms.values())[:4])
+    if all(len(texts(row)) < 2 for row in rows):
+        title = next((texts(row)[0] for row in rows if texts(row)), "")
+        return (f"找不到表头：工作表中只有标题“{_short(title)}”等单独的文字，没有列名和数据。"
+                f"请确认选择了正确的工作表，并在数据上方保留一行列名（如{examples}）。")
+    message = f"找不到表头：前{max_scan}行中没有一行含有两个以上可识别的列名（如{examples}）"
+    widest = max(rows[:max_scan], key=lambda row: len(texts(row)))
+    if len(texts(widest)) >= 2:
+        shown = "、".join(_short(text, 10) for text in texts(widest)[:6]) + ("…" if len(texts(widest)) > 6 else "")
+        found = "其中没有可识别的列名" if not auto_map(widest, synonyms) else "其中可识别的列名不到两个"
+        message += f"；最像表头的一行是“{shown}”，{found}"
+    return message + "。请确认选择了正确的工作表，并在数据上方保留一行列名。"
+
+
+def _short(text: str, size: int = 30) -> str:
+    return text if len(text) <= size else text[:size] + "…"
 
 
 def read_header(rows: Sequence[Sequence], header_index: int, synonyms: Synonyms) -> tuple[int, list[str]]:
@@ -104,9 +124,18 @@ def read_header(rows: Sequence[Sequence], header_index: int, synonyms: Synonyms)
 
     A two-level header ("联系方式" merged over "手机"/"邮箱") is read as one row: the lower
     row's text wins where there is one. The lower row counts as a header only when each of its
-    texts is a known column name or stands under a blank (merged) upper cell.
+    texts is a known column name or stands under a blank (merged) upper cell. When the row found is
+    itself the lower level (most columns are under group headings), the known column names of the
+    row above fill its blank (merged-down) cells: "姓名" merged over two rows beside "基本情况"
+    over "性别"/"身份证号"/"出生日期".
     """
     texts = [cell_text(c) for c in rows[header_index]]
+    if header_index > 0:
+        names = {text for variants in _normalized(synonyms).values() for text in variants}
+        above = [cell_text(c) for c in rows[header_index - 1]]
+        for index, text in enumerate(above[:len(texts)]):
+            if text and not texts[index] and normalize_header(text) in names:
+                texts[index] = text
     if header_index + 1 >= len(rows):
         return header_index, texts
     lower = [cell_text(c) for c in rows[header_index + 1]]

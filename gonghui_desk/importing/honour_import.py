@@ -58,6 +58,7 @@ from gonghui_desk.importing.common import (
     print_source,
     read_source,
     run_import_command,
+    unreadable_cells,
 )
 from gonghui_desk.importing.headers import build_synonyms
 from gonghui_desk.importing.spreadsheet import cell_text
@@ -267,6 +268,9 @@ class _RowPlanner:
 
         def add(key: str, message: str, severity: str = "error") -> None:
             problems.append(RowProblem(row_number, key, PROBLEM_LABELS[key], message, severity))
+
+        for key, message in unreadable_cells(raw):
+            add(key, message)
 
         name = person_name(raw.get("name"))
         unit_text = cell_text(raw.get("sub_unit"))

@@ -32,10 +32,12 @@ from gonghui_desk.importing.common import (
     RowProblem,
     check_mapping,
     data_rows,
+    person_name,
     print_problems,
     print_source,
     read_source,
     run_import_command,
+    unreadable_cells,
 )
 from gonghui_desk.importing.headers import MEMBER_IMPORT_FIELDS, MEMBER_SYNONYMS
 from gonghui_desk.importing.spreadsheet import cell_text
@@ -163,11 +165,17 @@ class _RowPlanner:
         self.units = _SubUnits(db, sub_unit_choices)
         self.blank = _blank_member(db)
         self.first_row_of_id: dict[str, int] = {}
+        self.first_row_of_row: dict[tuple, int] = {}  # rows without an ID number, by all their cells
 
     def plan(self, row_number: int, raw: dict) -> PlannedRow:
-        member_raw = {"name": None, **{k: v for k, v in raw.items() if k in FIELD_BY_KEY}}
+        unreadable = unreadable_cells(raw)
+        problems = [RowProblem(row_number, key, MEMBER_IMPORT_FIELDS[key], message) for key, message in unreadable]
+        # a name padded with spaces to line up ("张  三") is the name without them, as the other importers read it
+        member_raw = {"name": None, **{k: v for k, v in raw.items() if k in FIELD_BY_KEY},
+                      **({"name": person_name(raw["name"])} if "name" in raw else {})}
         normalized = normalize_member(member_raw, today=self.today)
-        problems = [RowProblem(row_number, p.field, p.label, p.message, p.severity) for p in normalized.problems]
+        problems += [RowProblem(row_number, p.field, p.label, p.message, p.severity) for p in normalized.problems
+                     if p.field not in {key for key, _message in unreadable}]  # not "姓名不能为空" after "#N/A"
 
         def add(key: str, message: str, severity: str = "error") -> None:
             problems.append(RowProblem(row_number, key, MEMBER_IMPORT_FIELDS[key], message, severity))
@@ -184,6 +192,12 @@ class _RowPlanner:
             first = self.first_row_of_id.setdefault(number, row_number)
             if first != row_number:
                 add("id_number", f"身份证号与第{first}行重复，同一个人在文件中只能出现一次")
+        elif raw:
+            same = tuple(sorted((key, cell_text(value)) for key, value in raw.items()))
+            first = self.first_row_of_row.setdefault(same, row_number)
+            if first != row_number:
+                add("name", f"与第{first}行完全相同，同一个人在文件中只能出现一次"
+                            "（如果确是同名的两个人，请填写身份证号加以区分）")
         member = self.existing.by_id_number.get(number) if number else None
         changes: dict = {}
         if member is None:

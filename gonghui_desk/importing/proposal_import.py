@@ -110,6 +110,7 @@ from gonghui_desk.importing.common import (
     read_source,
     run_import_command,
     unit_within,
+    unreadable_cells,
 )
 from gonghui_desk.importing.event_import import chinese_number
 from gonghui_desk.importing.headers import build_synonyms
@@ -685,6 +686,8 @@ class _Planner:
         planned = PlannedProposalRow(row_number, "invalid", "", "", "", cell_text(raw.get("number")), 1, "", "", "",
                                      None, [])
         row = _Row(row_number, planned)
+        for key, message in unreadable_cells(raw):
+            row.add(key, message)
         row.texts = {key: (_long_text(value) if key in LONG_TEXT_FIELDS else cell_text(value))
                      for key, value in raw.items()}
         self._read_session(row, raw)

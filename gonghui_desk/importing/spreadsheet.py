@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import openpyxl
 import xlrd
+from openpyxl.utils import column_index_from_string
 from xlrd.compdoc import CompDoc, CompDocError
+
+try:  # openpyxl's sheet parser: tells a formula saved without its result from an empty cell
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+except ImportError:  # another openpyxl: such formulas then read as empty cells
+    FORMULA_TAG, WorkSheetParser = None, object
 
 from gonghui_desk.errors import UserError
 from gonghui_desk.jobs import IsCancelled, check_cancel
@@ -32,6 +40,33 @@ TEXT_SUFFIXES = (".csv", ".txt")
 CSV_ENCODINGS = (("utf-8-sig", ""), ("gb18030", "已按 GBK 编码读取 CSV"))
 CSV_DELIMITERS = ",\t;"
 EXCEL_EXACT_INTEGER_LIMIT = 10 ** 15  # Excel keeps 15 significant digits
+# What a cell shows when its formula fails (.xlsx keeps the text, .xls a code, a CSV the text)
+EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
+# Files users rename to .xlsx by mistake, told apart by their first bytes
+OTHER_SIGNATURES = ((b"%PDF", "PDF 文件"), (b"\x89PNG", "PNG 图片"), (b"\xff\xd8\xff", "JPEG 图片"),
+                    (b"GIF8", "GIF 图片"), (b"Rar!", "RAR 压缩包"), (b"7z\xbc\xaf", "7z 压缩包"),
+                    (b"{\\rtf", "RTF 文档"))
+# Zip files that are not workbooks, told apart by a file inside them
+OTHER_ZIP_MEMBERS = (("word/", "Word 文档（.docx）"), ("ppt/", "PowerPoint 演示文稿（.pptx）"),
+                     ("content.xml", "WPS 或 LibreOffice 的 ODF 文件（如 .ods）"))
+
+
+class FormulaWithoutValue(str):
+    """A formula cell whose file holds no computed value (a file written by a program and never
+    saved in Excel or WPS). Its text is the formula ("=A5&B5"); importers refuse it with
+    :func:`unusable_cell_message` instead of reading it as empty."""
+
+
+def unusable_cell_message(value) -> str | None:
+    """Why a cell's value cannot be imported (an error value, a formula without its result), else None."""
+    if isinstance(value, FormulaWithoutValue):
+        formula = f"“{value}”" if len(value) > 1 else ""
+        return (f"单元格是公式{formula}，文件中没有保存公式的计算结果（程序生成、未在 Excel 中保存过的文件常见）。"
+                "请用 Excel 或 WPS 打开文件并保存一次后再导入，或把公式“选择性粘贴”为数值")
+    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+        return f"单元格是错误值“{value.strip()}”（公式出错或引用的单元格已删除），请在 Excel 中改正后再导入"
+    return None
 
 
 class SpreadsheetError(UserError):
@@ -46,6 +81,8 @@ class RawTable:
     first_row_number: int = 1  # the file's row number of rows[0] (leading empty rows are dropped)
     note: str = ""
     sheet_names: list[str] = field(default_factory=list)  # every sheet of the file, for a sheet chooser
+    # merged ranges as (first row, last row, first column, last column): file row numbers, column indexes
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def row_number(self, index: int) -> int:
         """The row number the spreadsheet program shows for ``rows[index]``."""
@@ -82,21 +119,44 @@ def read_table(path, *, sheet: str | None = None, is_cancelled: IsCancelled | No
             "请用 Excel 或 WPS 打开它，“另存为”Excel 工作簿（.xlsx）后再导入。")
     if path.suffix.lower() in TEXT_SUFFIXES:
         return _read_csv(path, sheet, is_cancelled)
+    kind = next((kind for signature, kind in OTHER_SIGNATURES if head.startswith(signature)), None)
+    if kind is None and _looks_like_text(head):
+        kind = "文本文件（可能是改了扩展名的 CSV；如是 CSV，请把扩展名改回 .csv 再导入）"
+    what = f"，而是{_spaced(kind)}" if kind else "（.xlsx、.xls）或 CSV 文件"
     raise SpreadsheetError(
-        f"文件“{path.name}”不是 Excel 表格（.xlsx、.xls）或 CSV 文件，无法读取。"
+        f"文件“{path.name}”不是 Excel 表格{what}，无法读取。"
         "如果它是改了扩展名的其他文件，请用 Excel 或 WPS 打开原表格后“另存为”.xlsx 再导入。")
+
+
+def _spaced(kind: str) -> str:
+    return f" {kind}" if kind[0].isascii() else kind
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    for encoding, _note in CSV_ENCODINGS:
+        try:
+            head.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4:  # a character cut at the end of the first bytes
+                return True
+            continue
+        return True
+    return False
 
 
 # --- choosing the sheet and collecting its rows ---------------------------------------------
 def _pick_sheet(path: Path, names: list[str], rows_of: Callable[[str], Iterable[Iterable]],
-                sheet: str | None, is_cancelled: IsCancelled | None, note: str = "") -> RawTable:
+                sheet: str | None, is_cancelled: IsCancelled | None, note: str = "",
+                merged_of: Callable[[str], list[tuple[int, int, int, int]]] = lambda _name: []) -> RawTable:
     if sheet is not None and sheet not in names:
         raise SpreadsheetError(f"文件“{path.name}”中没有名为“{sheet}”的工作表；现有工作表：{'、'.join(names)}。")
     for name in [sheet] if sheet is not None else names:
         collected = _collect(rows_of(name), is_cancelled)
         if collected is not None:
             rows, first_row_number = collected
-            return RawTable(path, name, rows, first_row_number, note, list(names))
+            return RawTable(path, name, rows, first_row_number, note, list(names), merged_of(name))
     if sheet is not None:
         raise SpreadsheetError(f"文件“{path.name}”的工作表“{sheet}”是空的，没有任何数据。")
     raise SpreadsheetError(f"文件“{path.name}”中没有任何数据（所有工作表都是空的）。")
@@ -140,19 +200,100 @@ def _read_xlsx(path: Path, sheet: str | None, is_cancelled: IsCancelled | None) 
         try:
             workbook = openpyxl.load_workbook(fh, read_only=True, data_only=True)
         except Exception as exc:  # a zip that is not a workbook fails in many different ways
+            kind = _zip_kind(path)
+            what = f"它实际上是{_spaced(kind)}，不是 Excel 工作簿" if kind else "它已损坏或不是 Excel 工作簿"
             raise SpreadsheetError(
-                f"文件“{path.name}”已损坏或不是 Excel 工作簿，无法读取。"
-                "请用 Excel 或 WPS 打开它并“另存为”.xlsx 后再导入。") from exc
+                f"无法读取文件“{path.name}”：{what}。"
+                "请用 Excel 或 WPS 打开原表格并“另存为”.xlsx 后再导入。") from exc
         try:
-            def rows_of(name: str) -> Iterator[tuple]:
+            def rows_of(name: str) -> Iterator:
                 worksheet = workbook[name]
                 worksheet.reset_dimensions()  # some programs write a wrong used range
-                return worksheet.iter_rows(values_only=True)
+                return _xlsx_rows(workbook, worksheet)
+
+            def merged_of(name: str) -> list[tuple[int, int, int, int]]:
+                return _xlsx_merged(workbook[name])
 
             names = [worksheet.title for worksheet in workbook.worksheets]  # not chart sheets
-            return _pick_sheet(path, names, rows_of, sheet, is_cancelled)
+            return _pick_sheet(path, names, rows_of, sheet, is_cancelled, merged_of=merged_of)
         finally:
             workbook.close()
+
+
+def _zip_kind(path: Path) -> str | None:
+    """What a zip file that is not a workbook holds (a Word document renamed to .xlsx…), if known."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return None
+    return next((kind for prefix, kind in OTHER_ZIP_MEMBERS if any(m.startswith(prefix) for m in members)), None)
+
+
+class _CellParser(WorkSheetParser):
+    """openpyxl's read-only parser with data_only=True, but a formula without a stored result comes
+    back as :class:`FormulaWithoutValue` instead of None (an empty-text result stays empty)."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.get("t", "n") == "n":
+            formula = element.find(FORMULA_TAG)
+            if formula is not None:
+                cell["value"] = FormulaWithoutValue(f"={formula.text or ''}")
+        return cell
+
+
+def _xlsx_rows(workbook, worksheet) -> Iterator[list]:
+    """The values of each row of a read-only worksheet from row 1 on (empty lists for missing rows)."""
+    if FORMULA_TAG is None:
+        yield from worksheet.iter_rows(values_only=True)
+        return
+    try:
+        source = worksheet._get_source()
+        parser = _CellParser(source, worksheet._shared_strings, data_only=True, epoch=workbook.epoch,
+                             date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+    except AttributeError:  # another openpyxl: its own reader, without telling formulas apart
+        yield from worksheet.iter_rows(values_only=True)
+        return
+    with source:
+        expected = 1
+        for number, cells in parser.parse():
+            if number < expected:
+                continue
+            while expected < number:
+                yield []
+                expected += 1
+            values = [None] * max((cell["column"] for cell in cells), default=0)
+            for cell in cells:
+                values[cell["column"] - 1] = cell["value"]
+            yield values
+            expected = number + 1
+
+
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+
+
+def _xlsx_merged(worksheet) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a read-only worksheet (which openpyxl does not read): the sheet's XML is
+    scanned in pieces, so a sheet of a million rows is not held in memory."""
+    try:
+        source = worksheet._get_source()
+    except AttributeError:
+        return []
+    found = []
+    with source:
+        tail = b""
+        while True:
+            chunk = source.read(1 << 20)
+            data = tail + chunk
+            cut = data.rfind(b"<") if chunk else len(data)
+            cut = len(data) if cut <= 0 else cut
+            for first_col, first_row, last_col, last_row in _MERGE_CELL.findall(data[:cut]):
+                found.append((int(first_row), int(last_row), column_index_from_string(first_col.decode()) - 1,
+                              column_index_from_string(last_col.decode()) - 1))
+            tail = data[cut:]
+            if not chunk:
+                return found
 
 
 # --- legacy .xls and password-protected workbooks (OLE compound files) -----------------------
@@ -161,12 +302,13 @@ def _read_ole(path: Path, sheet: str | None, is_cancelled: IsCancelled | None) -
     if _is_encrypted_package(content):
         raise _password_error(path)
     try:
-        book = xlrd.open_workbook(file_contents=content, on_demand=True, logfile=io.StringIO())
+        book = _open_xls(content)
     except xlrd.XLRDError as exc:
         if "encrypted" in str(exc).lower():
             raise _password_error(path) from exc
-        raise SpreadsheetError(
-            f"文件“{path.name}”不是 Excel 表格（可能是改了扩展名的 Word 等文件），无法读取。") from exc
+        word = "实际上是 Word 文档（.doc）" if _has_ole_stream(content, "WordDocument") else \
+            "（可能是改了扩展名的 Word 等文件）"
+        raise SpreadsheetError(f"文件“{path.name}”不是 Excel 表格{word}，无法读取。") from exc
     except Exception as exc:  # xlrd reports damaged files with assorted exceptions
         raise SpreadsheetError(f"文件“{path.name}”已损坏，无法读取。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。") from exc
     try:
@@ -175,19 +317,36 @@ def _read_ole(path: Path, sheet: str | None, is_cancelled: IsCancelled | None) -
             for index in range(worksheet.nrows):
                 yield [_xls_value(cell, book.datemode) for cell in worksheet.row(index)]
 
+        def merged_of(name: str) -> list[tuple[int, int, int, int]]:
+            return [(top + 1, bottom, left, right - 1)
+                    for top, bottom, left, right in book.sheet_by_name(name).merged_cells]
+
         return _pick_sheet(path, book.sheet_names(), rows_of, sheet, is_cancelled,
-                           note="已读取旧版 Excel (.xls) 文件")
+                           note="已读取旧版 Excel (.xls) 文件", merged_of=merged_of)
     finally:
         book.release_resources()
 
 
+def _open_xls(content: bytes) -> xlrd.Book:
+    try:  # with the formatting records: they hold the merged ranges
+        return xlrd.open_workbook(file_contents=content, on_demand=True, logfile=io.StringIO(), formatting_info=True)
+    except xlrd.XLRDError:
+        raise
+    except Exception:  # a formatting record xlrd cannot read: the cells, without the merged ranges
+        return xlrd.open_workbook(file_contents=content, on_demand=True, logfile=io.StringIO())
+
+
 def _is_encrypted_package(content: bytes) -> bool:
     """Excel saves a workbook with an opening password as an OLE file holding "EncryptedPackage"."""
+    return _has_ole_stream(content, "EncryptedPackage")
+
+
+def _has_ole_stream(content: bytes, name: str) -> bool:
     try:
         directory = CompDoc(content, logfile=io.StringIO()).dirlist
     except (CompDocError, AssertionError, IndexError, ValueError):
         return False
-    return any(entry.name == "EncryptedPackage" for entry in directory)
+    return any(entry.name == name for entry in directory)
 
 
 def _password_error(path: Path) -> SpreadsheetError:
@@ -206,7 +365,9 @@ def _xls_value(cell: xlrd.sheet.Cell, datemode: int):
         return int(cell.value) if whole else cell.value
     if cell.ctype == xlrd.XL_CELL_BOOLEAN:
         return bool(cell.value)
-    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+    if cell.ctype == xlrd.XL_CELL_ERROR:  # the text Excel shows (#N/A…), refused by the importers
+        return xlrd.error_text_from_code.get(cell.value)
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return None
     return cell.value
 
