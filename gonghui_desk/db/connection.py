@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
 from gonghui_desk.db import migrations as migrations_module
+from gonghui_desk.db.file_lock import is_network_path
 from gonghui_desk.errors import UserError
 
 APPLICATION_ID = 0x47484453  # "GHDS": marks the file as ours
+
+log = logging.getLogger(__name__)
 
 
 class DatabaseError(UserError):
@@ -106,8 +110,7 @@ def open_database(path: str | Path, *, create: bool = True,
 
     conn = _connect(path)
     try:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        _set_journal_mode(conn, path)
         conn.execute("PRAGMA foreign_keys = ON")
         if version < latest:
             if version > 0:
@@ -118,6 +121,39 @@ def open_database(path: str | Path, *, create: bool = True,
         conn.close()
         raise
     return sqlite_utils.Database(conn)
+
+
+def _set_journal_mode(conn: sqlite3.Connection, path: Path) -> None:
+    """WAL on a local disk; a rollback journal (DELETE) on a network share.
+
+    WAL keeps an index in shared memory (the ``-shm`` file) that two computers cannot share, so on an SMB/NFS
+    folder it can corrupt the file; the rollback journal relies only on file locks, which network shares
+    provide (and the lock file in :mod:`gonghui_desk.db.file_lock` keeps a second program out anyway).
+    Leaving WAL needs the only connection to the file, so it happens here, at opening.
+    """
+    if not is_network_path(path):
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return
+    conn.execute("PRAGMA busy_timeout = 2000")  # only another program closing the file would help: wait less
+    try:
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        raise DatabaseError(
+            f"数据库“{path.name}”位于网络共享文件夹，需要改用适合网络文件夹的保存方式，但它正被其他程序打开"
+            f"（{exc}）。请关闭其他打开这个数据库的程序后再试。") from exc
+    if mode.lower() != "delete":
+        raise DatabaseError(f"数据库“{path.name}”位于网络共享文件夹，但无法改用适合网络文件夹的保存方式"
+                            f"（当前为 {mode}）。请把数据库复制到本机的文件夹后再打开。")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA synchronous = FULL")  # a rollback journal needs FULL to survive a power cut
+    log.info("%s is on a network share: rollback journal (DELETE) instead of WAL", path)
+
+
+def journal_mode(db: sqlite_utils.Database | sqlite3.Connection) -> str:
+    """``wal`` (a local file) or ``delete`` (a file on a network share)."""
+    conn = db.conn if isinstance(db, sqlite_utils.Database) else db
+    return conn.execute("PRAGMA journal_mode").fetchone()[0].lower()
 
 
 def _migrate(conn: sqlite3.Connection, current: int, migrations: list) -> None:
@@ -152,6 +188,16 @@ def transaction(db: sqlite_utils.Database | sqlite3.Connection):
         raise
     else:
         conn.execute("COMMIT")
+
+
+def needs_upgrade(path: str | Path, migrations: list | None = None) -> bool:
+    """Whether opening the existing file at ``path`` would change its structure (read without changing it)."""
+    path = Path(path)
+    if not (path.exists() and path.stat().st_size > 0):
+        return False
+    migrations = migrations if migrations is not None else migrations_module.MIGRATIONS
+    version = _read_header(path)[0]
+    return version < (migrations[-1].version if migrations else 0)
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
+from gonghui_desk import APP_TITLE
 from gonghui_desk.db import open_database
+from gonghui_desk.db.connection import journal_mode
+from gonghui_desk.db.file_lock import HEARTBEAT_INTERVAL, DatabaseInUseError, DatabaseLock
 from gonghui_desk.members import MemberStore
 from gonghui_desk.union import UnionProfile, load_profile
 
@@ -26,12 +30,26 @@ class AppContext(QObject):
     honours_changed = Signal()  # an honour was recorded, advanced, edited or voided
     congress_changed = Signal()  # a term, session, delegation or delegate; or a proposal filed, reviewed, handled, rated
     status_message = Signal(str)
+    lock_lost = Signal(str)  # another program took the database over: the connection is closed; the message says why
 
-    def __init__(self, db_path: str | Path, parent: QObject | None = None):
+    def __init__(self, db_path: str | Path, parent: QObject | None = None, *, force: bool = False):
+        """Lock the file (see db/file_lock.py; raises DatabaseInUseError; ``force`` takes over a stale lock),
+        then open it."""
         super().__init__(parent)
         self.db_path = Path(db_path)
-        self.db = open_database(self.db_path)
+        self.lock = DatabaseLock(self.db_path)
+        self.lock.acquire(force=force)
+        try:
+            self.db = open_database(self.db_path)
+        except BaseException:
+            self.lock.release()
+            raise
         self.members = MemberStore(self.db)
+        self.network_folder = journal_mode(self.db) == "delete"  # open_database's choice for a network share
+        self.lock_timer = QTimer(self)
+        self.lock_timer.setInterval(HEARTBEAT_INTERVAL * 1000)
+        self.lock_timer.timeout.connect(self.check_lock)
+        self.lock_timer.start()
 
     def profile(self) -> UnionProfile:
         return load_profile(self.db)
@@ -40,10 +58,63 @@ class AppContext(QObject):
         """A separate connection for a worker thread (SQLite connections stay in their thread)."""
         return open_database(self.db_path, create=False)
 
+    def check_lock(self) -> bool:
+        """The heartbeat (every minute): still ours, or close the database and emit ``lock_lost``.
+
+        Someone forced the file open from elsewhere, or its lock file was deleted: from now on two programs could
+        change it, so this one stops at once (nothing more can be written through ``db``) and says why.
+        """
+        if self.lock.heartbeat():
+            return True
+        self.lock_timer.stop()
+        message = self.lock.lost_message()
+        self.close()
+        self.lock_lost.emit(message)
+        return False
+
     def close(self) -> None:
         """Close the database (safe to call twice)."""
         try:
+            self.lock_timer.stop()
+        except RuntimeError:  # the context was already deleted (deleteLater) by an earlier close
+            pass
+        try:
             self.db.execute("PRAGMA optimize")  # keeps the query planner's statistics current
         except sqlite3.ProgrammingError:  # already closed
+            self.lock.release()
             return
         self.db.conn.close()
+        self.lock.release()  # after the connection: the next holder finds the file closed
+
+
+def in_use_message_box(parent: QWidget | None, error: DatabaseInUseError) -> tuple[QMessageBox, object]:
+    """The box saying who uses the database; (box, its 强制打开 button or None when it may not be forced)."""
+    headline, _, advice = str(error).partition("\n\n")
+    box = QMessageBox(QMessageBox.Warning, f"{APP_TITLE} — 数据库正在使用中", headline, QMessageBox.NoButton, parent)
+    box.setInformativeText(advice)
+    box.setDetailedText(error.details())
+    force_button = None
+    if error.can_force:
+        force_button = box.addButton("强制打开", QMessageBox.DestructiveRole)
+        box.setDefaultButton(box.addButton("取消", QMessageBox.RejectRole))
+    else:
+        box.setDefaultButton(box.addButton("确定", QMessageBox.AcceptRole))
+    box.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    return box, force_button
+
+
+def open_asking(db_path: str | Path, parent: QWidget | None = None) -> AppContext | None:
+    """``AppContext(db_path)``; when another program holds the file, say who and offer 强制打开 for a stale lock.
+
+    None: the user cancelled (or the file is in use and may not be forced). Other errors propagate.
+    """
+    force = False
+    while True:
+        try:
+            return AppContext(db_path, force=force)
+        except DatabaseInUseError as error:
+            box, force_button = in_use_message_box(parent, error)
+            box.exec()
+            if force_button is None or box.clickedButton() is not force_button:
+                return None
+            force = True  # still refused if the holder came back meanwhile: asked again, without the button
