@@ -23,6 +23,7 @@ from gonghui_desk.errors import UserError, ValidationError
 from gonghui_desk.history import member_history
 from gonghui_desk.members import (FEMALE_RETIREMENT_AGES, FIELD_BY_KEY, MEMBER_FIELDS, STATUSES,
                                   derived_facts)
+from gonghui_desk.ui.change_log_dialog import history_button
 from gonghui_desk.ui.member_model import RecordTableModel
 from gonghui_desk.ui.workers import show_error
 from gonghui_desk.union import sub_units
@@ -352,6 +353,9 @@ class MemberCardDialog(UnsavedChangesMixin, QDialog):
         self.void_button.setToolTip("录错或重复录入的记录可以作废（不会删除）")
         self.void_button.clicked.connect(self.void_member)
         bottom.addWidget(self.void_button)
+        self.history_button = history_button(self, self.context, "members", "member_id")  # 修改记录…
+        self.history_button.setVisible(not self.is_new)
+        bottom.addWidget(self.history_button)
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         bottom.addWidget(self.summary_label, 1)

@@ -176,6 +176,11 @@ class ProposalDialog(ProposalFormMixin, FieldFormMixin, UnsavedChangesMixin, QDi
         self.print_button.clicked.connect(self.start_print)
         bottom.addWidget(self.print_button)
         roomy(self.void_button, self.print_button)
+        from gonghui_desk.ui.change_log_dialog import history_button
+
+        self.history_button = history_button(self, self.context, "proposals", "proposal_id")  # 修改记录…
+        self.history_button.setVisible(not self.is_new)
+        bottom.addWidget(self.history_button)
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         bottom.addWidget(self.summary_label, 1)

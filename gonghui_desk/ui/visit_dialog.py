@@ -405,6 +405,11 @@ class VisitDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         self.void_button.clicked.connect(self.void_visit)
         self.void_button.setVisible(not self.is_new)
         bottom.addWidget(self.void_button)
+        from gonghui_desk.ui.change_log_dialog import history_button
+
+        self.history_button = history_button(self, self.context, "visits", "visit_id")  # 修改记录…
+        self.history_button.setVisible(not self.is_new)
+        bottom.addWidget(self.history_button)
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         bottom.addWidget(self.summary_label, 1)
