@@ -183,7 +183,7 @@ def test_every_form_keeps_the_conventions_on_a_small_union(year, tmp_path):
 
 def test_member_info_lists_the_roll_on_the_periods_last_day(year, tmp_path):
     sheet = write(year["db"], tmp_path, "member-info")  # 2026, not over yet: the roll today
-    assert sheet.subtitle == "截至 2026-11-22 在册的会员（含退休会员）"
+    assert sheet.subtitle == "截至 2026-11-22 在册的会员（含退休会员）（身份证号、手机号已部分隐去）"
     assert sorted(sheet.column("姓名")) == sorted(["张三", "李四", "王五", "赵六", "周九", "吴十"])
     status = dict(zip(sheet.column("姓名"), sheet.column("会员状态")))
     assert status["赵六"] == "退休" and status["张三"] == "在职"
@@ -193,7 +193,7 @@ def test_member_info_lists_the_roll_on_the_periods_last_day(year, tmp_path):
         assert label in sheet.header
     # the roll as it was on 2026-05-31: 孙八 still there, 赵六 still working, 周九 not yet a member
     sheet = write(year["db"], tmp_path, "member-info", period_start="2026-01-01", period_end="2026-05-31")
-    assert sheet.subtitle == "截至 2026-05-31 在册的会员（含退休会员）"
+    assert sheet.subtitle == "截至 2026-05-31 在册的会员（含退休会员）（身份证号、手机号已部分隐去）"
     assert sorted(sheet.column("姓名")) == sorted(["张三", "李四", "王五", "赵六", "孙八", "吴十"])
     assert dict(zip(sheet.column("姓名"), sheet.column("会员状态")))["赵六"] == "在职"
 
@@ -216,7 +216,8 @@ def test_new_members_are_those_who_joined_in_the_period(year, tmp_path):
 
 def test_roster_lists_the_current_roll(year, tmp_path):
     sheet = write(year["db"], tmp_path, "roster", period_start="2020-01-01", period_end="2020-12-31")
-    assert sheet.subtitle == "范围：状态：在册、退休"  # a list of the current state: the period is not used
+    # a list of the current state: the period is not used; numbers masked unless asked for
+    assert sheet.subtitle == "范围：状态：在册、退休（身份证号、手机号已部分隐去）"
     assert sorted(sheet.column("姓名")) == sorted(["张三", "李四", "王五", "赵六", "周九", "吴十"])
     assert sheet.note("合计") == "合计：共 6 人"
 
@@ -480,7 +481,7 @@ def test_demo_every_form_keeps_the_conventions(demo, tmp_path):
 @pytest.mark.parametrize("period", [YEAR, ("2025-01-01", "2025-12-31")])
 def test_demo_member_lists_against_sql(demo, tmp_path, period):
     day = min(period[1], TODAY.isoformat())
-    sheet = write(demo, tmp_path, "member-info", period_start=period[0], period_end=period[1])
+    sheet = write(demo, tmp_path, "member-info", period_start=period[0], period_end=period[1], full_numbers=True)
     roll = _roll(demo, day)
     assert sorted(zip(sheet.column("姓名"), sheet.column("身份证号"))) == sorted(
         (r["name"], r["id_number"]) for r in roll)
@@ -503,13 +504,13 @@ def test_demo_roster_and_hardship_roster_against_sql(demo, tmp_path):
     expected = demo.execute("SELECT count(*) FROM members WHERE voided_at IS NULL AND status IN ('在册', '退休')"
                             ).fetchone()[0]
     assert len(sheet.rows) == expected and sheet.note("合计") == f"合计：共 {expected} 人"
-    sheet = write(demo, tmp_path, "hardship-roster")
+    sheet = write(demo, tmp_path, "hardship-roster", full_numbers=True)
     heads = [r[0] for r in demo.execute("SELECT m.name FROM hardship_files f JOIN members m ON m.id = f.member_id "
                                         "WHERE f.voided_at IS NULL AND f.status = '在档'")]
     assert sorted(sheet.column("户主")) == sorted(heads)
     ids = [r[0] for r in demo.execute("SELECT m.id_number FROM hardship_files f JOIN members m ON m.id = f.member_id "
                                       "WHERE f.voided_at IS NULL AND f.status = '在档'")]
-    assert sorted(sheet.column("身份证号")) == sorted(ids)  # in full, for the upstream union
+    assert sorted(sheet.column("身份证号")) == sorted(ids)  # in full, as asked for the upstream union
 
 
 def _households(db) -> dict[int, int]:

@@ -62,7 +62,7 @@ def test_a_form_by_chinese_title_defaults_to_this_year(db_file, tmp_path, capsys
     assert run("新入会会员名单", "--db", db_file, "-o", out, "--today", "2026-11-22") == EXIT_OK
     assert "（新入会会员名单，2026年（2026-01-01 至 2026-12-31））" in capsys.readouterr().out
     ws = load_workbook(out).active
-    assert ws["A2"].value == "入会日期：2026年（2026-01-01 至 2026-12-31）"
+    assert ws["A2"].value == "入会日期：2026年（2026-01-01 至 2026-12-31）（身份证号、手机号已部分隐去）"
     assert ws["B5"].value == "周九" and ws["B6"].value is None
 
 
@@ -71,7 +71,7 @@ def test_one_end_of_the_period(db_file, tmp_path, capsys):
     assert run("member-info", "--db", db_file, "-o", out, "--to", "2026-05-31", "--today", "2026-11-22") == EXIT_OK
     assert "2026年1月至5月（2026-01-01 至 2026-05-31）" in capsys.readouterr().out
     ws = load_workbook(out).active
-    assert ws["A2"].value == "截至 2026-05-31 在册的会员（含退休会员）"
+    assert ws["A2"].value == "截至 2026-05-31 在册的会员（含退休会员）（身份证号、手机号已部分隐去）"
     names = sorted(ws.cell(r, 2).value for r in range(5, 11))
     assert names == sorted(["张三", "李四", "王五", "赵六", "孙八", "吴十"])
 

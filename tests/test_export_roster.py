@@ -42,6 +42,7 @@ def roster_db(profiled_db, store):
 
 
 def _export(db, tmp_path, member_filter=None, **options):
+    options.setdefault("mask_personal", False)  # the full numbers (asked for); masked is the default
     path = tmp_path / "花名册.xlsx"
     count = export_roster(db, path, member_filter, today=TODAY, **options)
     return count, load_workbook(path).active
@@ -124,6 +125,8 @@ def test_filter_applies(roster_db, tmp_path):
 
 
 def test_masked_output(roster_db, tmp_path):
+    export_roster(roster_db, tmp_path / "默认.xlsx", today=TODAY)  # masked unless the full numbers are asked for
+    assert load_workbook(tmp_path / "默认.xlsx").active["A2"].value == "范围：状态：全部（身份证号、手机号已部分隐去）"
     _count, ws = _export(roster_db, tmp_path, mask_personal=True)
     row = _data_rows(ws)["张三"]
     assert row[COLUMN["身份证号"] - 1].value == "110101********0013"
@@ -156,7 +159,7 @@ def test_cancel_leaves_no_file_and_keeps_the_old_one(db, tmp_path):
 def test_exported_roster_imports_again(db, tmp_path):
     generate_demo(db, kind="school", today=TODAY)
     path = tmp_path / "roster.xlsx"
-    assert export_roster(db, path, today=TODAY) == 120
+    assert export_roster(db, path, today=TODAY, mask_personal=False) == 120  # with the full numbers
     plan = plan_import(db, open_source(path), today=TODAY)
     assert plan.counts()["unchanged"] == 120
     assert plan.problems() == []

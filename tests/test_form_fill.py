@@ -198,7 +198,8 @@ def test_the_filled_copy_keeps_the_form_and_writes_every_cell(tmp_path, db, rost
     mapping.assign(7, None)
     progress = []
     result = fill_form(db, layout, mapping, "roster", {"status": "在册"}, tmp_path / "已填写.xlsx",
-                       progress=lambda done, total, text: progress.append((done, total, text)), today=TODAY)
+                       progress=lambda done, total, text: progress.append((done, total, text)), today=TODAY,
+                       full_numbers=True)
     assert result.rows_written == 3 and (result.first_row, result.last_row) == (5, 7)
     assert result.messages == [
         "已填写 3 行（第5–7行），来源：会员名册（状态：在册）",
@@ -206,6 +207,7 @@ def test_the_filled_copy_keeps_the_form_and_writes_every_cell(tmp_path, db, rost
         "原表中多余的 2 行已删除",
         "表格下方的“制表人：  审核人：  日期：”等内容已移到第9行",
         "第7列“联系方式-办公电话”未对应字段，已留空",
+        "身份证号、手机号按完整号码填写（已记入修改记录）",
     ]
     assert progress[0] == (0, 0, "正在读取表格…") and progress[-1] == (3, 3, "正在保存文件…")
 
@@ -422,7 +424,7 @@ def test_an_xls_form_is_read_and_written_as_xlsx(tmp_path, db, roster):
     assert layout.is_xls and layout.notes == ("原表为 .xls 格式，已另存为 .xlsx",)
     assert [c.header for c in layout.columns] == ["序号", "姓名", "身份证号", "入会日期", "联系电话"]
     result = fill_form(db, layout, propose_mapping(layout, "roster"), "roster", None, tmp_path / "花名册.xls",
-                       today=TODAY)
+                       today=TODAY, full_numbers=True)
     assert result.path == tmp_path / "花名册.xlsx"
     assert result.messages[0] == "原表为 .xls 格式，已另存为 .xlsx：花名册.xlsx"
     out = read(result.path)

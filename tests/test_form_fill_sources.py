@@ -41,7 +41,8 @@ def fill(db, tmp_path, source, headers, params=None) -> list[list]:
     layout = inspect_form(form)
     mapping = propose_mapping(layout, source)
     assert len(mapping.columns) == len(headers) + 1, mapping.columns  # every header is recognised
-    result = fill_form(db, layout, mapping, source, params, tmp_path / f"{source}-out.xlsx", today=TODAY)
+    result = fill_form(db, layout, mapping, source, params, tmp_path / f"{source}-out.xlsx", today=TODAY,
+                       full_numbers=True)  # the records as they are; masking is tested in test_unmask_logging
     ws = openpyxl.load_workbook(result.path).active
     rows = [[ws.cell(r, c).value for c in range(1, len(headers) + 2)] for r in range(4, 4 + result.rows_written)]
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1))

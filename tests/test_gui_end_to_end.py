@@ -70,7 +70,7 @@ def test_demo_union_from_home_to_search_card_and_export(window, qtbot, tmp_path,
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     shown = view.model.rowCount()
     dialog = view.start_export()
-    dialog.mask_check.setChecked(False)
+    dialog.full_numbers_check.setChecked(True)
     dialog.accept()
     qtbot.waitUntil(lambda: view.export_job is not None and not view.export_job.thread.isRunning(), timeout=15000)
     qtbot.waitUntil(lambda: target.exists(), timeout=5000)

@@ -75,7 +75,7 @@ def test_printing_asks_about_full_numbers_then_shows_the_masked_form(context, qt
 
     options = dialog.print_options_dialog
     assert isinstance(options, PrintFileOptionsDialog) and options.isVisible()
-    assert options.mask_check.isChecked() and not options.show_full_numbers  # masked unless asked
+    assert not options.full_numbers_check.isChecked() and not options.show_full_numbers  # masked unless asked
     assert any("完整号码仅在确需时打印" in label.text() for label in options.findChildren(QLabel))
     assert previews == []
     options.prepared_by_edit.setText("刘会计")
@@ -94,7 +94,7 @@ def test_printing_asks_about_full_numbers_then_shows_the_masked_form(context, qt
 def test_full_numbers_are_printed_when_chosen(context, qtbot, previews):
     dialog = dialog_for(context, qtbot, context.files["张三"])
     options = dialog.start_print()
-    options.mask_check.setChecked(False)
+    options.full_numbers_check.setChecked(True)
     assert options.show_full_numbers
     options.accept()
 
@@ -104,7 +104,7 @@ def test_full_numbers_are_printed_when_chosen(context, qtbot, previews):
     assert VALID_IDS["man_1985"] in form_texts(form) and ACCOUNT in form_texts(form)
     # the next time the dialog remembers 制表人 but not the choice of full numbers
     again = dialog.start_print()
-    assert again.mask_check.isChecked()
+    assert not again.full_numbers_check.isChecked()
     again.reject()
     assert len(previews) == 1
 

@@ -73,9 +73,9 @@ def test_the_buttons_sit_beside_new_and_open(view):
 def _export(view, qtbot, monkeypatch, target, *, masked: bool | None = None) -> list[list]:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     dialog = view.start_export()
-    assert isinstance(dialog, ExportRegisterDialog) and dialog.masked  # masked unless unticked
+    assert isinstance(dialog, ExportRegisterDialog) and not dialog.full_numbers  # masked unless ticked
     if masked is not None:
-        dialog.mask_check.setChecked(masked)
+        dialog.full_numbers_check.setChecked(not masked)
     dialog.prepared_by_edit.setText("刘干事")
     dialog.accept()
     qtbot.waitUntil(lambda: view.export_job is not None and not Job._running, timeout=10000)

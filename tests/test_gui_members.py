@@ -194,8 +194,8 @@ def test_export_writes_the_filtered_rows(view, context, tmp_path, qtbot, monkeyp
     monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_save)
     pick(view.sub_unit_combo, context.units["语文组"])  # 张三, 李四, 钱七
     dialog = view.start_export()
-    assert dialog.masked  # privacy first: masked unless the user unticks it
-    dialog.mask_check.setChecked(False)
+    assert not dialog.full_numbers  # privacy first: masked unless the user ticks the box
+    dialog.full_numbers_check.setChecked(True)
     dialog.prepared_by_edit.setText("李老师")
     dialog.accept()
     assert asked and asked[0].endswith(default_roster_name())

@@ -8,11 +8,13 @@
 Every form is written by :func:`~gonghui_desk.exporting.xlsx.write_table`, so they all look the same: the
 title, the union's name and 制表日期, the period (or the scope of a list of the current state) above the
 header row; 制表人/审核人/日期 below; IDs and phone numbers as text; A4, fitted to the page width, the header
-repeated on every printed page; no formula from anything a user typed. Where the app already had the form's
-export it is used as it is (会员花名册, 困难职工花名册, 荣誉名单, and the 提案汇总表 of one session); the others
-live in :mod:`~gonghui_desk.exporting.member_forms`, :mod:`~gonghui_desk.exporting.care_statistics`,
-:mod:`~gonghui_desk.exporting.golden_autumn`, :mod:`~gonghui_desk.exporting.period_awards` and
-:mod:`~gonghui_desk.exporting.yearly_stats`.
+repeated on every printed page; no formula from anything a user typed. ID and phone numbers are masked unless
+``write(…, full_numbers=True)`` asks for them in full, which writes an 'unmask' row to the change log
+(:func:`gonghui_desk.privacy.record_unmask`; :attr:`BuiltinForm.sensitive` names the forms holding such
+numbers). Where the app already had the form's export it is used as it is (会员花名册, 困难职工花名册, 荣誉名单,
+and the 提案汇总表 of one session); the others live in :mod:`~gonghui_desk.exporting.member_forms`,
+:mod:`~gonghui_desk.exporting.care_statistics`, :mod:`~gonghui_desk.exporting.golden_autumn`,
+:mod:`~gonghui_desk.exporting.period_awards` and :mod:`~gonghui_desk.exporting.yearly_stats`.
 
 A period is two days, both inclusive (dates or ISO text); without one, the current calendar year
 (:func:`resolve_period`, ``today`` injectable). Forms of the current state (the roster, the hardship register)
@@ -64,6 +66,11 @@ class _Job:
     today: dt.date
     progress: Progress | None
     is_cancelled: IsCancelled | None
+    full_numbers: bool = False
+
+    @property
+    def mask_personal(self) -> bool:
+        return not self.full_numbers
 
     @property
     def common(self) -> dict:
@@ -85,17 +92,26 @@ class BuiltinForm:
     description: str  # one line, in Chinese
     needs_period: bool  # False: a list of the current state; the period is ignored
     writer: Callable[[_Job], int]
+    sensitive: tuple[str, ...] = ()  # the ID/phone/bank numbers it holds (masked unless asked): "身份证号"…
+    table: str = "members"  # the records it lists, for the change log
 
     def write(self, db: sqlite_utils.Database, path: str | Path, *, period_start: dt.date | str | None = None,
               period_end: dt.date | str | None = None, prepared_by: str = "", is_cancelled: IsCancelled | None = None,
-              progress: Progress | None = None, today: dt.date | None = None) -> Path:
+              progress: Progress | None = None, today: dt.date | None = None, full_numbers: bool = False) -> Path:
         """Write the form to ``path`` and return it. Without a period, the current calendar year (of ``today``).
-        Raises :class:`~gonghui_desk.errors.UserError` for a bad period or an unwritable file and
+        ID and phone numbers are masked unless ``full_numbers``; a form written with them in full is recorded in
+        the change log. Raises :class:`~gonghui_desk.errors.UserError` for a bad period or an unwritable file and
         :class:`~gonghui_desk.errors.Cancelled` when cancelled (no file is left behind then)."""
         today = today or dt.date.today()
         path = Path(path)
         period = resolve_period(period_start, period_end, today=today)
-        self.writer(_Job(db, path, period, prepared_by.strip(), today, progress, is_cancelled))
+        full_numbers = bool(full_numbers and self.sensitive)
+        count = self.writer(_Job(db, path, period, prepared_by.strip(), today, progress, is_cancelled, full_numbers))
+        if full_numbers:
+            from gonghui_desk.privacy import record_unmask
+
+            record_unmask(db, output=f"导出{self.title}", fields=self.sensitive, count=count, target=path,
+                          table=self.table)
         return path
 
     def default_file_name(self, period_start: dt.date | str | None = None, period_end: dt.date | str | None = None,
@@ -149,29 +165,30 @@ def _roster(job: _Job) -> int:
     from gonghui_desk.db.member_queries import MemberFilter
     from gonghui_desk.exporting.member_roster import export_roster
 
-    return export_roster(job.db, job.path, MemberFilter(status=("在册", "退休")), **job.common)
+    return export_roster(job.db, job.path, MemberFilter(status=("在册", "退休")), mask_personal=job.mask_personal,
+                         **job.common)
 
 
 def _member_info(job: _Job) -> int:
     from gonghui_desk.exporting.member_forms import export_member_info
 
     day = job.as_of.isoformat()
-    return export_member_info(job.db, job.path, day, subtitle=f"截至 {day} 在册的会员（含退休会员）", **job.common)
+    return export_member_info(job.db, job.path, day, subtitle=f"截至 {day} 在册的会员（含退休会员）",
+                              mask_personal=job.mask_personal, **job.common)
 
 
 def _new_members(job: _Job) -> int:
     from gonghui_desk.exporting.member_forms import export_new_members
 
     return export_new_members(job.db, job.path, job.period.start, job.period.end,
-                              subtitle=f"入会日期：{job.period.text}", **job.common)
+                              subtitle=f"入会日期：{job.period.text}", mask_personal=job.mask_personal, **job.common)
 
 
 def _hardship_roster(job: _Job) -> int:
     from gonghui_desk.exporting.hardship_register import export_hardship_register
     from gonghui_desk.hardship.register import FileFilter
 
-    # the upstream union's register: ID and phone numbers in full
-    return export_hardship_register(job.db, job.path, FileFilter(status=("在档",)), mask_personal=False,
+    return export_hardship_register(job.db, job.path, FileFilter(status=("在档",)), mask_personal=job.mask_personal,
                                     **job.common)
 
 
@@ -252,13 +269,17 @@ def _yearly_stats(job: _Job) -> int:
                                **job.common)
 
 
+_MEMBER_NUMBERS = ("身份证号", "手机号")  # privacy.ID_LABEL, PHONE_LABEL
+
 BUILTIN_FORMS: tuple[BuiltinForm, ...] = (
-    BuiltinForm("roster", "会员花名册", "在册会员（含退休会员）的全部登记信息，按姓名排列，可再导入", False, _roster),
+    BuiltinForm("roster", "会员花名册", "在册会员（含退休会员）的全部登记信息，按姓名排列，可再导入", False, _roster,
+                _MEMBER_NUMBERS),
     BuiltinForm("member-info", "会员信息采集表", "统计期末在册会员的采集信息：民族、政治面貌、学历、身份证号、手机、入会日期、会员证号等",
-                True, _member_info),
-    BuiltinForm("new-members", "新入会会员名单", "入会日期在统计期间内的会员，按入会日期排列", True, _new_members),
+                True, _member_info, _MEMBER_NUMBERS),
+    BuiltinForm("new-members", "新入会会员名单", "入会日期在统计期间内的会员，按入会日期排列", True, _new_members,
+                _MEMBER_NUMBERS),
     BuiltinForm("hardship-roster", "困难职工花名册", "在档的困难职工家庭，每户一行，附按困难类别和致困原因的户数、人数",
-                False, _hardship_roster),
+                False, _hardship_roster, _MEMBER_NUMBERS, "hardship_files"),
     BuiltinForm("care-payments", "送温暖/慰问金发放统计表", "期间内的走访慰问和困难帮扶，按慰问类别（帮扶类型）和经费来源统计户数、人次、金额",
                 True, _care_payments),
     BuiltinForm("golden-autumn", "金秋助学资助名单", "期间内已发放的金秋助学：学生、录取学校、入学年份、资助金额、家长及部门",

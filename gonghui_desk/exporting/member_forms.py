@@ -10,7 +10,9 @@
 * 新入会会员名单 (:func:`export_new_members`): the members whose 入会日期 falls in a period, whatever their
   status now (as the report's 新发展会员 counts them), by 入会日期.
 
-Both are upstream registers: ID and phone numbers are written in full, as text. The rows are read from
+Both are upstream registers: ID and phone numbers are written as text, masked (110101********1234) unless
+``mask_personal=False`` asks for them in full (the caller records that with
+:func:`gonghui_desk.privacy.record_unmask`). The rows are read from
 the database in batches and streamed to the file, so 100,000 members are never held in memory. No Qt.
 """
 
@@ -26,6 +28,7 @@ from gonghui_desk.db.batches import iter_query
 from gonghui_desk.exporting.member_roster import MEMBER_SHEET_COLUMNS, SEQUENCE_COLUMN, sub_unit_placements
 from gonghui_desk.exporting.xlsx import Column, write_table
 from gonghui_desk.jobs import IsCancelled, Progress
+from gonghui_desk.privacy import mask_record
 from gonghui_desk.reports.member_sections import status_on_day_sql
 from gonghui_desk.union import load_profile
 
@@ -35,6 +38,8 @@ __all__ = ["MEMBER_INFO_COLUMNS", "MEMBER_INFO_TITLE", "NEW_MEMBER_COLUMNS", "NE
 MEMBER_INFO_TITLE = "会员信息采集表"
 NEW_MEMBERS_TITLE = "新入会会员名单"
 ON_ROLL = ("在册", "退休")
+MASKED_KEYS = ("id_number", "phone")
+MASKED_NOTE = "（身份证号、手机号已部分隐去）"
 STATUS_WORDS = {"在册": "在职", "退休": "退休"}  # how the collection form names the two states of the roll
 
 _BY_KEY = {c.key: c for c in MEMBER_SHEET_COLUMNS}
@@ -88,17 +93,27 @@ def member_info_records(db: sqlite_utils.Database, day: dt.date | str) -> Iterat
     return _shaped(db, rows)
 
 
+def _masked(rows: Iterator[dict], mask_personal: bool) -> Iterator[dict]:
+    return (mask_record(row, MASKED_KEYS) for row in rows) if mask_personal else rows
+
+
+def _subtitle(subtitle: str, mask_personal: bool) -> str:
+    return subtitle + (MASKED_NOTE if mask_personal else "")
+
+
 def export_member_info(db: sqlite_utils.Database, path: str | Path, day: dt.date | str, *, subtitle: str = "",
-                       prepared_by: str = "", today: dt.date | None = None, progress: Progress | None = None,
-                       is_cancelled: IsCancelled | None = None) -> int:
-    """Write the 会员信息采集表 of the roll on ``day`` to ``path``; returns the number of members."""
+                       mask_personal: bool = True, prepared_by: str = "", today: dt.date | None = None,
+                       progress: Progress | None = None, is_cancelled: IsCancelled | None = None) -> int:
+    """Write the 会员信息采集表 of the roll on ``day`` to ``path``; returns the number of members. ID and phone
+    numbers are masked unless ``mask_personal`` is False."""
     counts = roll_summary(db, day)
     lines = [f"合计：共 {counts['total']} 人，其中在职 {counts['working']} 人、退休 {counts['retired']} 人；"
              f"女会员 {counts['women']} 人，农民工会员 {counts['migrant']} 人"]
     return write_table(
         path, title=MEMBER_INFO_TITLE, union_name=load_profile(db).name, today=today,
-        subtitle=subtitle or f"截至 {_iso(day)} 在册（含退休）会员", columns=MEMBER_INFO_COLUMNS,
-        rows=member_info_records(db, day), total_lines=lines, prepared_by=prepared_by, freeze_columns=2,
+        subtitle=_subtitle(subtitle or f"截至 {_iso(day)} 在册（含退休）会员", mask_personal),
+        columns=MEMBER_INFO_COLUMNS, rows=_masked(member_info_records(db, day), mask_personal), total_lines=lines,
+        prepared_by=prepared_by, freeze_columns=2,
         progress=progress, is_cancelled=is_cancelled, total=counts["total"])
 
 
@@ -119,15 +134,18 @@ def new_member_records(db: sqlite_utils.Database, date_from: dt.date | str, date
 
 
 def export_new_members(db: sqlite_utils.Database, path: str | Path, date_from: dt.date | str, date_to: dt.date | str,
-                       *, subtitle: str = "", prepared_by: str = "", today: dt.date | None = None,
-                       progress: Progress | None = None, is_cancelled: IsCancelled | None = None) -> int:
-    """Write the 新入会会员名单 of the period to ``path``; returns the number of members."""
+                       *, subtitle: str = "", mask_personal: bool = True, prepared_by: str = "",
+                       today: dt.date | None = None, progress: Progress | None = None,
+                       is_cancelled: IsCancelled | None = None) -> int:
+    """Write the 新入会会员名单 of the period to ``path``; returns the number of members. ID and phone numbers are
+    masked unless ``mask_personal`` is False."""
     counts = new_member_summary(db, date_from, date_to)
     line = f"合计：新入会会员 {counts['total']} 人，其中女会员 {counts['women']} 人，农民工会员 {counts['migrant']} 人"
     if counts["on_roll"] < counts["total"]:
         line += f"；其中 {counts['total'] - counts['on_roll']} 人现已转出、退会或去世（仍列入本期新入会）"
     return write_table(
         path, title=NEW_MEMBERS_TITLE, union_name=load_profile(db).name, today=today,
-        subtitle=subtitle or f"入会日期：{_iso(date_from)} 至 {_iso(date_to)}", columns=NEW_MEMBER_COLUMNS,
-        rows=new_member_records(db, date_from, date_to), total_lines=[line], prepared_by=prepared_by,
+        subtitle=_subtitle(subtitle or f"入会日期：{_iso(date_from)} 至 {_iso(date_to)}", mask_personal),
+        columns=NEW_MEMBER_COLUMNS, rows=_masked(new_member_records(db, date_from, date_to), mask_personal),
+        total_lines=[line], prepared_by=prepared_by,
         freeze_columns=2, progress=progress, is_cancelled=is_cancelled, total=counts["total"])

@@ -69,13 +69,14 @@ def describe_filter(db: sqlite_utils.Database, member_filter: MemberFilter) -> s
 
 
 def export_roster(db: sqlite_utils.Database, path: str | Path, member_filter: MemberFilter | None = None, *,
-                  mask_personal: bool = False, prepared_by: str = "", progress: Progress | None = None,
+                  mask_personal: bool = True, prepared_by: str = "", progress: Progress | None = None,
                   is_cancelled: IsCancelled | None = None, today: dt.date | None = None) -> int:
     """Write the members matching ``member_filter`` (all live members by default), in the
     member list's order, to ``path``; returns the number of members written.
 
-    ``mask_personal`` hides the middle of ID and phone numbers (DOMAIN.md §7) for copies
-    that leave the office.
+    ID and phone numbers are masked (DOMAIN.md §7) unless ``mask_personal`` is False: the user asked
+    for them in full for this output, and the caller records that
+    (:func:`gonghui_desk.privacy.record_unmask`). Only a roster with full numbers imports again as it is.
     """
     member_filter = member_filter or MemberFilter()
     today = today or dt.date.today()

@@ -13,8 +13,8 @@ look. No Qt here; the wizard and ``gonghui-desk fill`` both use this API.
 """
 
 from gonghui_desk.form_fill.fill import (FillResult, FormMapping, HeaderChange, compare_with_saved, fill_form,
-                                         inspect_form, mapping_from_saved, mapping_lines, output_path,
-                                         preview_rows, propose_mapping, save_form_mapping, saved_from,
+                                         inspect_form, mapping_from_saved, mapping_lines, numbers_mapped,
+                                         output_path, preview_rows, propose_mapping, save_form_mapping, saved_from,
                                          unmatched_columns)
 from gonghui_desk.form_fill.layout import FormColumn, FormLayout
 from gonghui_desk.form_fill.mappings import SavedMapping, get_mapping, list_mappings, save_mapping, void_mapping
@@ -22,5 +22,5 @@ from gonghui_desk.form_fill.sources import RecordSource, SourceParam, get_source
 
 __all__ = ["FillResult", "FormColumn", "FormLayout", "FormMapping", "HeaderChange", "RecordSource", "SavedMapping",
            "SourceParam", "compare_with_saved", "fill_form", "get_mapping", "get_source", "inspect_form",
-           "list_mappings", "mapping_from_saved", "mapping_lines", "output_path", "preview_rows", "propose_mapping",
-           "save_form_mapping", "save_mapping", "saved_from", "sources", "unmatched_columns", "void_mapping"]
+           "list_mappings", "mapping_from_saved", "mapping_lines", "numbers_mapped", "output_path", "preview_rows",
+           "propose_mapping", "save_form_mapping", "save_mapping", "saved_from", "sources", "unmatched_columns", "void_mapping"]

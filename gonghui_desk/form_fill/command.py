@@ -3,7 +3,9 @@
 Without ``--mapping`` the columns are mapped from their headers and the mapping used is printed; the rows are
 the roster's members on the roll (在册) unless ``--source`` and ``--param`` say otherwise. With ``--mapping``
 the saved mapping (its source and parameters too) is applied to this copy of the form, and every column that
-changed since is reported before filling.
+changed since is reported before filling. ID numbers, phones and bank accounts go in masked unless
+``--full-numbers`` asks for them in full (an upstream form usually needs full ID numbers); that is recorded in
+the database's change log.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def parse_header_rows(text: str | None) -> tuple[int, int] | None:
 
 def run_fill(args, out: TextIO | None = None) -> int:
     """Run ``gonghui-desk fill`` with parsed ``args`` (form, db, output, mapping, sheet, header_rows, source,
-    param, keep_rows, save_mapping), printing to ``out`` (standard output by default)."""
+    param, keep_rows, save_mapping, full_numbers), printing to ``out`` (standard output by default)."""
     out = out or sys.stdout
     from gonghui_desk.db import open_database
     from gonghui_desk.form_fill import (compare_with_saved, fill_form, get_mapping, get_source, inspect_form,
@@ -88,7 +90,8 @@ def run_fill(args, out: TextIO | None = None) -> int:
         print("对应关系：", file=out)
         for line in mapping_lines(layout, mapping, source):
             print(f"  {line}", file=out)
-        result = fill_form(db, layout, mapping, source, params, args.output, keep_rows=args.keep_rows)
+        result = fill_form(db, layout, mapping, source, params, args.output, keep_rows=args.keep_rows,
+                           full_numbers=bool(getattr(args, "full_numbers", False)))
         for message in result.messages:
             print(message, file=out)
         print(f"已保存到：{result.path}", file=out)

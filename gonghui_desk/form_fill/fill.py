@@ -14,6 +14,10 @@ and next year, with a new copy of the same form::
     changes = compare_with_saved(layout, saved)                   # "第5列：原为“联系电话”，现为“手机号码”"…
     mapping = mapping_from_saved(layout, saved)
 
+ID numbers, phones and bank accounts go in masked (110101********1234) unless ``fill_form(…, full_numbers=True)``
+asks for them in full — an upstream form usually needs them — and a form filled with them in full is recorded in
+the change log (:func:`gonghui_desk.privacy.record_unmask`).
+
 Nothing here imports Qt. Long work (:func:`fill_form`) takes ``progress(done, total, text)`` and
 ``is_cancelled()`` (:mod:`gonghui_desk.jobs`); the file appears only when it is complete.
 """
@@ -36,7 +40,14 @@ from gonghui_desk.form_fill.sources import RecordSource, get_source
 from gonghui_desk.form_fill.writer import write_rows
 from gonghui_desk.importing.headers import normalize_header
 from gonghui_desk.jobs import IsCancelled, Progress, check_cancel
+from gonghui_desk.privacy import (FULL_NUMBERS_OPTION, FULL_NUMBERS_TEXT, field_labels, mask_record, record_unmask,
+                                  sensitive_keys)
 
+# the table an 'unmask' row of the change log names, by source
+SOURCE_TABLES = {"roster": "members", "campaign": "campaign_recipients", "hardship": "hardship_files",
+                 "aid": "aid_payments", "visits": "visits", "honours": "honours", "event_awards": "event_results",
+                 "event_participants": "event_participants", "proposals": "proposals",
+                 "delegates": "congress_delegates"}
 
 
 @dataclass
@@ -92,6 +103,8 @@ class FillResult:
     last_row: int | None = None
     source_text: str = ""
     messages: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)  # the ID/phone/bank fields filled: "身份证号", "手机号"…
+    full_numbers: bool = False  # written in full (recorded in the change log) rather than masked
 
 
 # --- reading and mapping ----------------------------------------------------------------------------------
@@ -256,18 +269,27 @@ def save_form_mapping(db: sqlite_utils.Database, name: str, layout: FormLayout, 
 
 
 # --- filling -------------------------------------------------------------------------------------------------
+def numbers_mapped(mapping: FormMapping) -> list[str]:
+    """The field keys of ``mapping`` holding ID, phone or bank numbers (masked unless asked for in full)."""
+    return sensitive_keys(mapping.columns.values())
+
+
 def preview_rows(db: sqlite_utils.Database, layout: FormLayout, mapping: FormMapping, source: str | RecordSource,
                  params: Mapping[str, Any] | None = None, limit: int = 10, *,
-                 today: dt.date | None = None) -> list[list[str]]:
+                 today: dt.date | None = None, full_numbers: bool = False) -> list[list[str]]:
     """The first ``limit`` rows as they will be filled, one text per form column (in ``layout.columns`` order,
-    '' for a column left blank), for a wizard's preview; money in 元, dates as 2026-01-31."""
+    '' for a column left blank), for a wizard's preview; money in 元, dates as 2026-01-31; ID, phone and bank
+    numbers masked unless ``full_numbers``."""
     from gonghui_desk.form_fill.layout import display_text
     from gonghui_desk.money import yuan_text
 
     source = get_source(source)
     kinds = {f.key: f.kind for f in source.fields}
     rows = []
+    masked = [] if full_numbers else numbers_mapped(mapping)
     for seq, record in enumerate(source.rows(db, params, today), 1):
+        if masked:
+            record = mask_record(record, masked)
         texts = []
         for column in layout.columns:
             key = mapping.columns.get(column.index)
@@ -295,10 +317,11 @@ def output_path(path: str | Path) -> Path:
 def fill_form(db: sqlite_utils.Database, layout: FormLayout, mapping: FormMapping, source: str | RecordSource,
               params: Mapping[str, Any] | None, out_path: str | Path, keep_rows: bool = False,
               is_cancelled: IsCancelled | None = None, progress: Progress | None = None, *,
-              today: dt.date | None = None) -> FillResult:
+              today: dt.date | None = None, full_numbers: bool = False) -> FillResult:
     """Write the rows of ``source`` (with ``params``) into a copy of the form, saved as ``out_path`` (.xlsx;
     another suffix is replaced, and said so). ``keep_rows``: keep the rows already below the header and add
-    after them; otherwise they are replaced. The form file itself is never changed."""
+    after them; otherwise they are replaced. The form file itself is never changed. ID, phone and bank numbers
+    are masked unless ``full_numbers``; a form filled with them in full is recorded in the change log."""
     source = get_source(source)
     if mapping.source != source.key:
         raise UserError(f"对应关系是按“{get_source(mapping.source).label}”建立的，不能用于“{source.label}”")
@@ -326,11 +349,19 @@ def fill_form(db: sqlite_utils.Database, layout: FormLayout, mapping: FormMappin
     columns = {c: k for c, k in mapping.columns.items() if fresh.column(c) is not None}
     kinds = {f.key: f.kind for f in source.fields}
     total = source.count(db, resolved, today)
-    stats = write_rows(wb, fresh, columns, kinds, source.rows(db, resolved, today), keep_rows=keep_rows,
+    numbers = sensitive_keys(columns.values())
+    records = source.rows(db, resolved, today)
+    if numbers and not full_numbers:
+        records = (mask_record(record, numbers) for record in records)
+    stats = write_rows(wb, fresh, columns, kinds, records, keep_rows=keep_rows,
                        total=total, progress=progress, is_cancelled=is_cancelled)
     if progress:
         progress(stats.written, total or stats.written, "正在保存文件…")
     save_workbook(wb, path)
+    full = bool(numbers and full_numbers)
+    if full:
+        record_unmask(db, output=f"填写上级表格：{Path(layout.path).name}", fields=numbers, count=stats.written,
+                      target=path, table=SOURCE_TABLES.get(source.key, "members"))
 
     messages = []
     if is_xls:
@@ -353,10 +384,16 @@ def fill_form(db: sqlite_utils.Database, layout: FormLayout, mapping: FormMappin
         messages.append(f"表格下方的“{first_line}”等内容已移到第{stats.footer_from}行")
     for column in unmatched_columns(fresh, FormMapping(source.key, columns)):
         messages.append(f"{column.label}未对应字段，已留空")
+    labels = "、".join(field_labels(numbers))
+    if numbers and stats.written:
+        messages.append(f"{labels}按完整号码填写（已记入修改记录）" if full else
+                        f"{labels}只填写了前后几位（其余以*代替）；上级需要完整号码时，请勾选“{FULL_NUMBERS_TEXT}”"
+                        f"（命令行加 {FULL_NUMBERS_OPTION}）后重新填写")
     return FillResult(path=path, rows_written=stats.written, rows_kept=stats.kept, first_row=stats.first_row,
-                      last_row=stats.last_row, source_text=source.describe(db, resolved), messages=messages)
+                      last_row=stats.last_row, source_text=source.describe(db, resolved), messages=messages,
+                      numbers=field_labels(numbers), full_numbers=full)
 
 
 __all__ = ["FillResult", "FormMapping", "HeaderChange", "compare_with_saved", "fill_form", "inspect_form",
-           "mapping_from_saved", "mapping_lines", "output_path", "preview_rows", "propose_mapping", "save_form_mapping",
-           "saved_from", "unmatched_columns"]
+           "mapping_from_saved", "mapping_lines", "numbers_mapped", "output_path", "preview_rows", "propose_mapping",
+           "save_form_mapping", "saved_from", "unmatched_columns"]

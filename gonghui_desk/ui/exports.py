@@ -19,10 +19,16 @@ FILE_FILTERS = {".xlsx": "Excel 工作簿 (*.xlsx)", ".pdf": "PDF 文件 (*.pdf)
 
 class ExportOptionsDialog(QDialog):
     """What will be exported, whether to hide personal details (no tick box when ``mask_text`` is empty:
-    the list holds nothing personal), and 制表人."""
+    the list holds nothing personal), and 制表人.
+
+    ``offer_full_numbers``: the output holds ID, phone or bank numbers, masked unless the user ticks
+    :data:`~gonghui_desk.privacy.FULL_NUMBERS_TEXT` (``full_numbers_check``, unticked every time the dialog
+    opens; ``full_numbers_hint`` under it). The page records an output with full numbers in the change log
+    (:func:`~gonghui_desk.privacy.record_unmask`)."""
 
     def __init__(self, title: str, summary: str, mask_text: str, *, masked_default: bool, mask_hint: str = "",
-                 prepared_by: str = "", parent: QWidget | None = None, width: int = 500):
+                 prepared_by: str = "", parent: QWidget | None = None, width: int = 500,
+                 offer_full_numbers: bool = False, full_numbers_hint: str = ""):
         super().__init__(parent)
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
@@ -38,6 +44,18 @@ class ExportOptionsDialog(QDialog):
             hint.setStyleSheet("color: #6b6b6b;")
             hint.setWordWrap(True)
             layout.addWidget(hint)
+        self.full_numbers_check = None
+        if offer_full_numbers:
+            from gonghui_desk.privacy import FULL_NUMBERS_TEXT, UNMASK_HINT
+
+            self.full_numbers_check = QCheckBox(FULL_NUMBERS_TEXT)
+            self.full_numbers_check.setChecked(False)  # never remembered: each output is asked for anew
+            layout.addWidget(self.full_numbers_check)
+            hint = QLabel(full_numbers_hint or UNMASK_HINT)
+            hint.setStyleSheet("color: #6b6b6b;")
+            hint.setWordWrap(True)
+            self.full_numbers_hint = hint
+            layout.addWidget(hint)
         form = QFormLayout()
         self.prepared_by_edit = QLineEdit(prepared_by)
         self.prepared_by_edit.setPlaceholderText("可不填，打印后手写")
@@ -49,17 +67,26 @@ class ExportOptionsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(width, self.sizeHint().height())
+        layout.activate()  # wrapped texts need their height at this width (a top-level window does not ask)
+        self.resize(width, max(self.sizeHint().height(), layout.totalHeightForWidth(width)))
 
     @property
     def masked(self) -> bool:
         return self.mask_check is not None and self.mask_check.isChecked()
 
+    @property
+    def full_numbers(self) -> bool:
+        """Whether the user asked for the full ID, phone and bank numbers in this output."""
+        return self.full_numbers_check is not None and self.full_numbers_check.isChecked()
+
     def chosen_options(self) -> dict[str, Any]:
-        """The options as keyword arguments of a page's ``export_to``: prepared_by, and masked when asked."""
+        """The options as keyword arguments of a page's ``export_to``: prepared_by, masked when asked, and
+        full_numbers when offered."""
         options: dict[str, Any] = {"prepared_by": self.prepared_by}
         if self.mask_check is not None:
             options["masked"] = self.masked
+        if self.full_numbers_check is not None:
+            options["full_numbers"] = self.full_numbers
         return options
 
     @property
@@ -98,9 +125,9 @@ def ask_export(view: QWidget, dialog: ExportOptionsDialog, title: str, default_n
                export_to: Callable[..., Any]) -> ExportOptionsDialog:
     """The way every page starts an export: open the options ``dialog`` over ``view`` (kept as
     ``view.export_dialog``, deleted when closed); when it is accepted, ask where to save (``default_name``
-    in the home folder, titled ``title``) and call ``export_to(path, prepared_by=…[, masked=…])``, which
-    starts the job. The page decides what is exported (the filter and order shown) before calling this,
-    so changing the filters while the dialog is open changes nothing."""
+    in the home folder, titled ``title``) and call ``export_to(path, prepared_by=…[, masked=…][,
+    full_numbers=…])``, which starts the job. The page decides what is exported (the filter and order shown)
+    before calling this, so changing the filters while the dialog is open changes nothing."""
     dialog.setAttribute(Qt.WA_DeleteOnClose)
     asker = _ExportAsker(view, dialog, title, default_name, export_to)
     dialog.accepted.connect(asker.accepted)

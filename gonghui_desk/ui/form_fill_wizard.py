@@ -13,8 +13,10 @@ Four steps and a last page, on the app's wizard base (:mod:`gonghui_desk.ui.wiza
 3. :class:`MappingPage` — one row per form column (:class:`ColumnMappingModel`): 列, 表头, 填入字段 (a combo box
    of the source's fields and "（留空）"), and the value the first record puts there
    (:func:`~gonghui_desk.form_fill.preview_rows`, on a worker). Columns left blank are shaded.
-4. :class:`OptionsPage` — keep or replace the rows already in the form, save the mapping under a name, the file
-   to write (default: next to the form, "…（已填）.xlsx"; an .xls form gives an .xlsx, and the page says so).
+4. :class:`OptionsPage` — keep or replace the rows already in the form, save the mapping under a name, whether
+   the ID, phone and bank numbers go in full (masked unless ticked, each time; a form filled with them in full is
+   recorded in the change log), the file to write (default: next to the form, "…（已填）.xlsx"; an .xls form gives
+   an .xlsx, and the page says so).
    填写 runs :func:`~gonghui_desk.form_fill.fill_form` on a worker with a progress bar and 取消.
 5. :class:`DonePage` — the messages of the :class:`~gonghui_desk.form_fill.FillResult`, with 打开文件 and
    打开所在文件夹.
@@ -39,8 +41,9 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateEdit, QF
 from gonghui_desk.errors import UserError
 from gonghui_desk.form_fill import (FillResult, FormLayout, FormMapping, HeaderChange, RecordSource, SavedMapping,
                                     compare_with_saved, fill_form, get_mapping, get_source, list_mappings,
-                                    mapping_from_saved, output_path, preview_rows, propose_mapping,
+                                    mapping_from_saved, numbers_mapped, output_path, preview_rows, propose_mapping,
                                     save_form_mapping, sources, unmatched_columns)
+from gonghui_desk.privacy import FORM_FILL_HINT, FULL_NUMBERS_TEXT, field_labels
 from gonghui_desk.form_fill.fields import SEQ_KEY
 from gonghui_desk.form_fill.sources import ALL
 from gonghui_desk.jobs import check_cancel
@@ -1046,6 +1049,15 @@ class OptionsPage(WizardPage):
         self.name_hint.hide()
         self.body.addWidget(self.name_hint)
 
+        numbers_box = QGroupBox("身份证号等号码")
+        numbers = QVBoxLayout(numbers_box)
+        self.full_numbers_check = QCheckBox(FULL_NUMBERS_TEXT)
+        numbers.addWidget(self.full_numbers_check)
+        self.numbers_hint = _muted(FORM_FILL_HINT)
+        numbers.addWidget(self.numbers_hint)
+        self.numbers_box = numbers_box
+        self.body.addWidget(numbers_box)
+
         out_box = QGroupBox("保存到")
         out = QVBoxLayout(out_box)
         out_row = QHBoxLayout()
@@ -1079,6 +1091,12 @@ class OptionsPage(WizardPage):
             self.out_edit.setText(str(default_output_path(layout.path)))
             self.name_edit.setText(saved.name if saved is not None else suggested_mapping_name(layout.path))
             self.save_check.setChecked(saved is not None)
+        # the full numbers are asked for anew each time this step is shown, never remembered
+        labels = field_labels(numbers_mapped(wizard.mapping))
+        self.full_numbers_check.setChecked(False)
+        self.numbers_box.setVisible(bool(labels))
+        if labels:
+            self.numbers_hint.setText(f"不勾选时{'、'.join(labels)}只填写前后几位，其余以*代替。{FORM_FILL_HINT}。")
         if layout.filled_rows:
             rows = (f"第{layout.data_first}行" if layout.last_filled == layout.data_first
                     else f"第{layout.data_first}–{layout.last_filled}行")
@@ -1107,6 +1125,10 @@ class OptionsPage(WizardPage):
     # --- values ------------------------------------------------------------------------------------------------
     def keep_rows(self) -> bool:
         return self.keep_radio.isChecked()
+
+    def full_numbers(self) -> bool:
+        """Whether the ID, phone and bank numbers go in full (only when the mapping fills such a column)."""
+        return self.numbers_box.isVisibleTo(self) and self.full_numbers_check.isChecked()
 
     def mapping_name(self) -> str | None:
         return self.name_edit.text().strip() or None if self.save_check.isChecked() else None
@@ -1192,7 +1214,8 @@ class OptionsPage(WizardPage):
             except UserError as exc:
                 self.jobs.show_message(str(exc), error=True)
                 return False
-        self.validate_with_job("正在填写…", self._wizard.fill_job(self.out_path(), self.keep_rows()),
+        self.validate_with_job("正在填写…", self._wizard.fill_job(self.out_path(), self.keep_rows(),
+                                                                 full_numbers=self.full_numbers()),
                                self._wizard.filled)
         return False
 
@@ -1221,7 +1244,9 @@ class DonePage(SummaryPage):
         saved = self._wizard.saved_now
         if saved:
             lines.append(f"对应关系“{escape(saved)}”已保存，明年填写同一张表时可在第1步选择它")
-        self.set_summary(lines, "填好的表格保留了原表的标题、格式、列宽、合并单元格和打印设置；身份证号、手机号按文本填写。")
+        self.set_summary(lines, "填好的表格保留了原表的标题、格式、列宽、合并单元格和打印设置；身份证号、手机号按文本填写"
+                                + ("（完整号码，已记入修改记录）。" if result.full_numbers else
+                                   "（只填写前后几位）。" if result.numbers else "。"))
 
     def open_file(self) -> bool:
         result = self._wizard.result
@@ -1306,13 +1331,15 @@ class FormFillWizard(BaseWizard):
         self._mapping_basis = self._basis()
 
     # --- filling ---------------------------------------------------------------------------------------------------
-    def fill_job(self, out: Path, keep_rows: bool) -> Callable:
+    def fill_job(self, out: Path, keep_rows: bool, *, full_numbers: bool = False) -> Callable:
+        """The fill on a worker; ID, phone and bank numbers masked unless ``full_numbers`` (then the change log
+        records it)."""
         layout, mapping, source, params = self.layout, self.mapping.copy(), self.source_key, dict(self.params)
         today = self.today
 
         def fill(db, progress, is_cancelled):
             return fill_form(db, layout, mapping, source, params, out, keep_rows=keep_rows,
-                             is_cancelled=is_cancelled, progress=progress, today=today)
+                             is_cancelled=is_cancelled, progress=progress, today=today, full_numbers=full_numbers)
 
         return with_worker_db(self.context, fill)
 

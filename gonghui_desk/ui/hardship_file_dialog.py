@@ -84,18 +84,20 @@ class CloseFileDialog(ReasonDialog):
 
 
 class PrintFileOptionsDialog(ExportOptionsDialog):
-    """Before the 困难职工档案表 is previewed: whether its numbers are masked (the default), and 制表人."""
+    """Before the 困难职工档案表 is previewed: whether to show the full numbers (masked unless ticked, never
+    remembered; recorded in the change log), and 制表人."""
 
     def __init__(self, member_name: str, prepared_by: str = "", parent: QWidget | None = None):
         super().__init__("打印困难职工档案表", f"打印{member_name}家庭的困难职工档案表（A4纵向），先显示打印预览。",
-                         "隐去身份证号、银行卡号和联系电话的部分数字", masked_default=True,
-                         mask_hint="完整号码仅在确需时打印（例如报送银行发放帮扶资金），打印件请妥善保管。",
+                         "", masked_default=False, offer_full_numbers=True,
+                         full_numbers_hint="不勾选时身份证号、银行卡号和联系电话只显示部分数字。完整号码仅在确需时打印"
+                                           "（如报送银行发放帮扶资金），会记录在修改记录中，打印件请妥善保管。",
                          prepared_by=prepared_by, parent=parent, width=460)
         self.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok).setText("打印预览…")
 
     @property
     def show_full_numbers(self) -> bool:
-        return not self.masked
+        return self.full_numbers
 
 
 class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
@@ -259,6 +261,7 @@ class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         self.show_account_check = QCheckBox("显示完整号码")
         self.show_account_check.setToolTip("显示完整的银行卡号和家庭成员身份证号（平时只显示前后几位）")
         self.show_account_check.toggled.connect(self._show_account)
+        self.show_account_check.clicked.connect(self._account_revealed)
         row.addWidget(self.account_edit, 1)
         row.addWidget(self.account_masked, 1)
         row.addWidget(self.show_account_check)
@@ -357,6 +360,11 @@ class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         for button in (self.approve_button, self.out_button, self.cancel_button, self.reopen_button,
                        self.void_button):
             life.addWidget(button)
+        from gonghui_desk.ui.change_log_dialog import history_button
+
+        self.history_button = history_button(self, self.context, "hardship_files", "file_id")  # 修改记录…
+        self.history_button.setVisible(not self.is_new)
+        life.addWidget(self.history_button)
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         life.addWidget(self.summary_label, 1)
@@ -474,6 +482,14 @@ class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         text = self.account_edit.text().strip()
         self.account_masked.setText(mask_account(text))
         self.account_masked.setPlaceholderText("（未填，勾选“显示完整号码”后填写）")
+
+    def _account_revealed(self, shown: bool) -> None:
+        """The user showed a saved file's numbers in full: one line in the change log."""
+        if shown and not self.is_new:
+            from gonghui_desk.privacy import ACCOUNT_LABEL, ID_LABEL, record_unmask
+
+            record_unmask(self.context.db, output=f"困难职工档案：显示完整号码（{self.file['member_name']}）",
+                          fields=(ACCOUNT_LABEL, ID_LABEL), count=1, table="hardship_files")
 
     def _member_changed(self, member_id) -> None:
         if not self._loading:
@@ -779,6 +795,11 @@ class HardshipFileDialog(FieldFormMixin, UnsavedChangesMixin, QDialog):
         try:
             form = file_form(self.context.db, self.file_id, show_full_numbers=show_full_numbers,
                              prepared_by=prepared_by, today=self.today)
+            if show_full_numbers:
+                from gonghui_desk.privacy import ACCOUNT_LABEL, ID_LABEL, PHONE_LABEL, record_unmask
+
+                record_unmask(self.context.db, output=f"打印困难职工档案表：{self.file['member_name']}",
+                              fields=(ID_LABEL, PHONE_LABEL, ACCOUNT_LABEL), count=1, table="hardship_files")
             self.print_preview_dialog = printing.print_preview(self, form)
         except Exception as exc:  # a user error, or a printer driver's fault: the form stays open
             show_error(self, "打印档案表", exc)

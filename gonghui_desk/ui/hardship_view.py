@@ -8,8 +8,8 @@ file and how many reviews are overdue. Double-clicking a row opens the file.
 
 导出Excel… and 打印… put out the 困难职工档案名册 of exactly the files listed, in the order shown
 (:mod:`gonghui_desk.exporting.hardship_register`), on a worker thread with progress and 取消; ID
-and phone numbers are masked unless the officer unticks it. 导入… opens the import wizard of
-hardship files (:mod:`gonghui_desk.ui.hardship_import_wizard`).
+and phone numbers are masked unless the officer ticks 显示完整的身份证号、手机号和银行卡号 (recorded in the
+change log). 导入… opens the import wizard of hardship files (:mod:`gonghui_desk.ui.hardship_import_wizard`).
 
 The second tab hosts ``gonghui_desk.ui.aid_view.AidView`` when that module exists.
 """
@@ -48,15 +48,17 @@ def default_register_name(today: dt.date | None = None) -> str:
 
 
 class ExportRegisterDialog(ExportOptionsDialog):
-    """Options of a register export: how many files, whether to mask ID and phone numbers, 制表人."""
+    """Options of a register export: how many files, whether to show the full ID and phone numbers (masked
+    unless ticked, never remembered), 制表人."""
 
     def __init__(self, count: int, scope: str, prepared_by: str = "", parent=None):
         super().__init__("导出困难职工档案名册",
                          f"将导出当前列出的 <b>{count}</b> 户困难职工档案（{scope}），保存为 Excel 文件，"
                          "末尾附合计（户数、人数，按困难类别和致困原因，复核逾期户数）。",
-                         "身份证号、联系电话只显示前后几位（用于公示或发给外单位）", masked_default=True,
-                         mask_hint="取消勾选则导出完整号码，请妥善保管导出的文件。", prepared_by=prepared_by,
-                         parent=parent, width=500)
+                         "", masked_default=False, offer_full_numbers=True,
+                         full_numbers_hint="不勾选时身份证号、联系电话只显示前后几位（用于公示或发给外单位）。"
+                                           "勾选后导出完整号码并记录在修改记录中，请妥善保管导出的文件。",
+                         prepared_by=prepared_by, parent=parent, width=500)
 
 
 class FilesView(ListPageMixin, QWidget):
@@ -250,7 +252,7 @@ class FilesView(ListPageMixin, QWidget):
         return ask_export(self, ExportRegisterDialog(count, self.scope_text(), self._prepared_by, self),
                           "导出困难职工档案名册", default_register_name(self.today), export_to)
 
-    def export_to(self, path: Path, file_filter: FileFilter | None = None, *, masked: bool = True,
+    def export_to(self, path: Path, file_filter: FileFilter | None = None, *, full_numbers: bool = False,
                   prepared_by: str = "", order: str | None = None, descending: bool | None = None):
         from gonghui_desk.exporting.hardship_register import export_hardship_register
 
@@ -259,9 +261,15 @@ class FilesView(ListPageMixin, QWidget):
         today = self.today
 
         def export(db, progress, is_cancelled):
-            return export_hardship_register(db, path, file_filter, mask_personal=masked, prepared_by=prepared_by,
-                                            today=today, progress=progress, is_cancelled=is_cancelled, order=order,
-                                            descending=descending)
+            count = export_hardship_register(db, path, file_filter, mask_personal=not full_numbers,
+                                             prepared_by=prepared_by, today=today, progress=progress,
+                                             is_cancelled=is_cancelled, order=order, descending=descending)
+            if full_numbers:
+                from gonghui_desk.privacy import ID_LABEL, PHONE_LABEL, record_unmask
+
+                record_unmask(db, output="导出困难职工档案名册", fields=(ID_LABEL, PHONE_LABEL), count=count,
+                              target=path, table="hardship_files")
+            return count
 
         self.export_job = run_export(self, self.context, "正在导出困难职工档案名册…", path, export,
                                      "已导出 {} 户困难职工档案".format)

@@ -39,14 +39,16 @@ def default_roster_name(today: dt.date | None = None) -> str:
 
 
 class ExportRosterDialog(ExportOptionsDialog):
-    """Options of a roster export: how many members, whether to hide the middle of numbers, 制表人."""
+    """Options of a roster export: how many members, whether to show the full ID and phone numbers (masked
+    unless ticked, never remembered), 制表人."""
 
-    def __init__(self, count: int, scope: str, masked_default: bool = True, prepared_by: str = "",
-                 parent=None):
+    def __init__(self, count: int, scope: str, prepared_by: str = "", parent=None):
         super().__init__("导出会员花名册", f"将导出当前列表中的 <b>{count}</b> 人（{scope}），保存为 Excel 文件。",
-                         "隐去身份证号、手机号的中间几位（用于公示或发给外单位）", masked_default=masked_default,
-                         mask_hint="上报上级工会的实名制名册需要完整号码时，请取消勾选。", prepared_by=prepared_by,
-                         parent=parent)
+                         "", masked_default=False, offer_full_numbers=True,
+                         full_numbers_hint="不勾选时身份证号、手机号只显示前后几位（用于公示或发给外单位）。"
+                                           "上报上级工会的实名制名册、或要再导入时需要完整号码，请勾选；"
+                                           "勾选后会记录在修改记录中。",
+                         prepared_by=prepared_by, parent=parent)
 
 
 class MembersView(QWidget):
@@ -213,6 +215,11 @@ class MembersView(QWidget):
 
     def _show_full_ids(self, on: bool) -> None:
         self.model.set_masked(not on)
+        if on:  # each time the list is shown in full: one line in the change log
+            from gonghui_desk.privacy import ID_LABEL, PHONE_LABEL, record_unmask
+
+            record_unmask(self.context.db, output="会员名册列表：显示完整证件号", fields=(ID_LABEL, PHONE_LABEL),
+                          count=self.model.rowCount())
 
     def set_search_text(self, text: str) -> None:
         """Search as if the user had typed ``text`` (the model updates at once)."""
@@ -327,15 +334,23 @@ class MembersView(QWidget):
         from gonghui_desk.exporting.member_roster import describe_filter
 
         scope = describe_filter(self.context.db, member_filter).removeprefix("范围：")
-        return ask_export(self, ExportRosterDialog(count, scope, True, self._prepared_by, self), "导出会员花名册",
+        return ask_export(self, ExportRosterDialog(count, scope, self._prepared_by, self), "导出会员花名册",
                           default_roster_name(), partial(self.export_to, member_filter=member_filter))
 
-    def export_to(self, path: Path, member_filter: MemberFilter, *, masked: bool = True, prepared_by: str = ""):
+    def export_to(self, path: Path, member_filter: MemberFilter, *, full_numbers: bool = False,
+                  prepared_by: str = ""):
+        """Export ``member_filter``'s members to ``path`` on a worker; ID and phone numbers masked unless
+        ``full_numbers`` (then recorded in the change log)."""
         from gonghui_desk.exporting.member_roster import export_roster
 
         def export(db, progress, is_cancelled):
-            return export_roster(db, path, member_filter, mask_personal=masked, prepared_by=prepared_by,
-                                 progress=progress, is_cancelled=is_cancelled)
+            count = export_roster(db, path, member_filter, mask_personal=not full_numbers, prepared_by=prepared_by,
+                                  progress=progress, is_cancelled=is_cancelled)
+            if full_numbers:
+                from gonghui_desk.privacy import ID_LABEL, PHONE_LABEL, record_unmask
+
+                record_unmask(db, output="导出会员花名册", fields=(ID_LABEL, PHONE_LABEL), count=count, target=path)
+            return count
 
         self.export_job = run_export(self, self.context, "正在导出会员花名册…", path, export,
                                      lambda count: f"已导出 {count} 人的花名册")
@@ -351,9 +366,15 @@ class MembersView(QWidget):
         prepared_by, today = self._prepared_by, self.model.today
 
         def table(db, progress, is_cancelled):
-            return roster_print_table(db, member_filter, columns=columns, order=order, descending=descending,
-                                      mask_personal=masked, prepared_by=prepared_by, today=today, progress=progress,
-                                      is_cancelled=is_cancelled)
+            printed = roster_print_table(db, member_filter, columns=columns, order=order, descending=descending,
+                                         mask_personal=masked, prepared_by=prepared_by, today=today,
+                                         progress=progress, is_cancelled=is_cancelled)
+            shown = [key for key in ("id_number", "phone") if key in columns]
+            if not masked and shown:  # the list shows the full numbers (logged when switched on): so does the paper
+                from gonghui_desk.privacy import record_unmask
+
+                record_unmask(db, output="打印会员名单", fields=shown, count=len(printed.rows))
+            return printed
 
         return print_list(self, table)
 

@@ -3,7 +3,9 @@
 * 内置报表: the forms of :data:`~gonghui_desk.exporting.builtin_forms.BUILTIN_FORMS` (会员花名册, 会员信息采集表,
   新入会会员名单, 困难职工花名册, 送温暖/慰问金发放统计表, 金秋助学资助名单, 提案汇总表, 竞赛获奖名单, 荣誉名单,
   工会基本情况统计表) in a table (:class:`BuiltinFormsModel`), the period (本年, 上年 or two dates; disabled for the
-  forms listing the current state) and 制表人 (remembered in the database's settings). 导出… asks where to save
+  forms listing the current state), 制表人 (remembered in the database's settings) and, for the forms holding ID
+  and phone numbers, 显示完整的身份证号、手机号和银行卡号 (unticked each time; an export with the full numbers is
+  recorded in the change log). 导出… asks where to save
   under the form's own file name and writes it on a worker with a progress dialog and 取消
   (:func:`~gonghui_desk.ui.exports.run_export`), then offers to open the folder.
 * 填写上级表格: 打开上级表格… starts the wizard (:mod:`gonghui_desk.ui.form_fill_wizard`); the saved mappings
@@ -18,7 +20,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -243,6 +245,16 @@ class UpstreamView(QWidget):
         self.prepared_by_edit.setPlaceholderText("可不填，打印后手写")
         form.addRow("制表人：", self.prepared_by_edit)
         side_layout.addLayout(form)
+        from gonghui_desk.privacy import FULL_NUMBERS_TEXT
+
+        self.full_numbers_check = QCheckBox(FULL_NUMBERS_TEXT)
+        self.full_numbers_check.setToolTip("不勾选时身份证号、手机号只写前后几位。勾选后本次导出写入完整号码，"
+                                           "并记入修改记录；每次导出都要重新勾选。")
+        side_layout.addWidget(self.full_numbers_check)
+        self.full_numbers_hint = QLabel()
+        self.full_numbers_hint.setWordWrap(True)
+        self.full_numbers_hint.setObjectName("mutedText")
+        side_layout.addWidget(self.full_numbers_hint)
         self.file_label = QLabel()
         self.file_label.setWordWrap(True)
         self.file_label.setObjectName("mutedText")
@@ -357,6 +369,11 @@ class UpstreamView(QWidget):
             return
         self.form_title.setText(form.title)
         self.form_description.setText(form.description)
+        self.full_numbers_check.setChecked(False)  # asked for anew for every export
+        self.full_numbers_check.setVisible(bool(form.sensitive))
+        self.full_numbers_hint.setVisible(bool(form.sensitive))
+        self.full_numbers_hint.setText(f"不勾选时{'、'.join(form.sensitive)}只显示前后几位；上报需要完整号码时请勾选，"
+                                       "勾选后会记录在修改记录中。")
         self.period_combo.setEnabled(form.needs_period)
         self._period_changed()
 
@@ -400,11 +417,14 @@ class UpstreamView(QWidget):
         path = ask_save_path(self, f"导出{form.title}", folder / default)
         if path is None:
             return None
-        return self.export_to(form, path, start, end, prepared_by=self.prepared_by())
+        full_numbers = bool(form.sensitive) and self.full_numbers_check.isChecked()
+        self.full_numbers_check.setChecked(False)  # not remembered: the next export is masked unless asked again
+        return self.export_to(form, path, start, end, prepared_by=self.prepared_by(), full_numbers=full_numbers)
 
     def export_to(self, form: BuiltinForm, path: Path, start: dt.date | None = None, end: dt.date | None = None,
-                  *, prepared_by: str = "") -> Job:
-        """Write ``form`` for the period to ``path`` on a worker (progress, 取消), then offer to open the folder."""
+                  *, prepared_by: str = "", full_numbers: bool = False) -> Job:
+        """Write ``form`` for the period to ``path`` on a worker (progress, 取消), then offer to open the folder.
+        ID and phone numbers are masked unless ``full_numbers`` (then the change log records the export)."""
         path = Path(path)
         self._export_folder = path.parent
         if prepared_by != (get_setting(self.context.db, PREPARED_BY_SETTING, "") or ""):
@@ -413,7 +433,7 @@ class UpstreamView(QWidget):
 
         def export(db, progress, is_cancelled):
             return form.write(db, path, period_start=start, period_end=end, prepared_by=prepared_by,
-                              is_cancelled=is_cancelled, progress=progress, today=today)
+                              is_cancelled=is_cancelled, progress=progress, today=today, full_numbers=full_numbers)
 
         self.export_job = run_export(self, self.context, f"正在导出{form.title}…", path, export,
                                      lambda result: f"已导出{form.title}")
