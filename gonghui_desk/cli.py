@@ -24,6 +24,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: 参数错误：{message}\n")
 
 
+FULL_NUMBERS_HELP = "写入完整的身份证号、手机号和银行卡号（默认只写前后几位），并记入修改记录"
+FULL_NUMBERS_DONE = "；身份证号、手机号为完整号码，已记入修改记录"
+MASKED_DONE = "；身份证号、手机号只显示前后几位（需要完整号码时加 --full-numbers）"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gonghui-desk", description=f"{APP_TITLE}：基层工会的会员、慰问、帮扶、活动和提案管理")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -47,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--db", type=Path, required=True)
     exp.add_argument("-o", "--output", type=Path, required=True)
     exp.add_argument("--status", choices=STATUSES, help="只导出该状态的会员")
+    exp.add_argument("--full-numbers", action="store_true", help=FULL_NUMBERS_HELP)
     tpl = member_commands.add_parser("template", help="生成空白导入模板 .xlsx")
     tpl.add_argument("-o", "--output", type=Path, required=True)
 
@@ -104,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="date_to", help="结束日期，如 2026-12-31（默认：今年12月31日）")
     export.add_argument("--prepared-by", default="", help="制表人姓名（默认留空待填）")
     export.add_argument("--today", help="制表日期（默认今天）")
+    export.add_argument("--full-numbers", action="store_true", help=FULL_NUMBERS_HELP)
 
     fill = commands.add_parser("fill", help="填写上级表格：把记录填入上级工会发来的 .xlsx/.xls 表格",
                                description="识别表格的表头，按列名对应字段，把记录写入表格的副本（保留原表的标题、样式、"
@@ -122,6 +129,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="来源的参数，可多次使用，如 status=退休、sub_unit=一车间、campaign=2026年春节送温暖、"
                            "date_from=2026-01-01（会员名册默认 status=在册）")
     fill.add_argument("--keep-rows", action="store_true", help="保留表中已有的数据行，新数据接在其后（默认替换）")
+    fill.add_argument("--full-numbers", action="store_true",
+                      help=FULL_NUMBERS_HELP + "；上级表格通常需要完整身份证号")
+
+    backup_cmd = commands.add_parser("backup", help="立即备份：把数据库完整复制一份（可加密）")
+    backup_cmd.add_argument("--db", type=Path, required=True)
+    backup_cmd.add_argument("-o", "--output", type=Path, required=True, help="备份文件（加密时建议用 .ghbak）")
+    backup_cmd.add_argument("--password-file", type=Path, help="从该文件的第一行读取密码并加密备份（没有密码无法恢复）")
+    restore_cmd = commands.add_parser("restore", help="从备份恢复：先检查备份，当前数据另存后再替换")
+    restore_cmd.add_argument("backup", type=Path, help="备份文件（.sqlite3 或加密的 .ghbak）")
+    restore_cmd.add_argument("--db", type=Path, required=True)
+    restore_cmd.add_argument("--password-file", type=Path, help="加密备份的密码所在的文件（第一行）")
+    restore_cmd.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
     return parser
 
 
@@ -154,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.self_test:
         return _self_test()
+    lock = None
     try:
+        lock = _command_lock(args)  # another window or PC using the database: exit 2 saying who
         if args.command is None:
             return _run_gui(args.db or default_db_path())
         if args.command == "demo":
@@ -171,11 +192,46 @@ def main(argv: list[str] | None = None) -> int:
             return run_fill(args)
         if args.command == "export":
             return _export(args)
+        if args.command in ("backup", "restore"):
+            from gonghui_desk.backup import backup_command, restore_command
+
+            return backup_command(args) if args.command == "backup" else restore_command(args)
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
+    finally:
+        if lock is not None:
+            lock.release()
     parser.print_help()
     return EXIT_USAGE
+
+
+def _command_lock(args):
+    """The lock on the database the command works on, held until it ends (see db/file_lock.py).
+
+    None for commands without a database, and for the window (it takes its own lock). Commands that only read
+    (report, export, members export, fill without --save-mapping, a dry run) may run beside the window on this
+    computer; the others are refused while anyone else has the file open.
+    """
+    from gonghui_desk.db.file_lock import lock_for_command
+
+    command, sub = args.command, getattr(args, f"{args.command}_command", None)
+    if sub == "import":
+        reading = args.dry_run
+    elif command in ("demo", "restore"):
+        reading = False
+    elif command == "backup":
+        reading = True
+    elif command == "fill":
+        reading = not args.save_mapping
+    elif command == "report" or (command, sub) == ("members", "export") or (command == "export" and args.name
+                                                                             and not args.list):
+        reading = True
+    else:
+        return None
+    if getattr(args, "db", None) is None:
+        return None
+    return lock_for_command(args.db, reading=reading)
 
 
 def _self_test() -> int:
@@ -239,8 +295,13 @@ def _members(args) -> int:
         if not args.db.exists():
             raise UserError(f"数据库文件不存在：{args.db}")
         db = open_database(args.db, create=False)
-        count = export_roster(db, args.output, MemberFilter(status=args.status))
-        print(f"已导出 {count} 名会员到 {args.output}")
+        count = export_roster(db, args.output, MemberFilter(status=args.status), mask_personal=not args.full_numbers)
+        if args.full_numbers:
+            from gonghui_desk.privacy import record_unmask
+
+            record_unmask(db, output="导出会员花名册（命令行）", fields=("身份证号", "手机号"), count=count,
+                          target=args.output)
+        print(f"已导出 {count} 名会员到 {args.output}" + (FULL_NUMBERS_DONE if args.full_numbers else MASKED_DONE))
         return EXIT_OK
     if args.members_command == "template":
         from gonghui_desk.exporting.templates import write_member_template
@@ -339,11 +400,12 @@ def _export(args) -> int:
     db = open_database(args.db, create=False)
     try:
         path = form.write(db, args.output, period_start=period.start, period_end=period.end,
-                          prepared_by=args.prepared_by, today=today)
+                          prepared_by=args.prepared_by, today=today, full_numbers=args.full_numbers)
     finally:
         db.conn.close()
     when = period.text if form.needs_period else f"截至 {today.isoformat()}"
-    print(f"已生成：{path}（{form.title}，{when}）")
+    print(f"已生成：{path}（{form.title}，{when}）"
+          + ((FULL_NUMBERS_DONE if args.full_numbers else MASKED_DONE) if form.sensitive else ""))
     return EXIT_OK
 
 

@@ -40,7 +40,8 @@ MEMBERS = (("张三", "11010119850307001", "13800138000"), ("李四", "440304199
 SICK_VISIT_FEN = 50_000  # 500 元 for 生病住院
 HOLIDAY_VISIT_FEN = 30_000  # 300 元 for 节日慰问
 
-CHECK_NAMES = ("运行环境", "新建数据库", "升级旧版数据库", "写入", "读取", "导出 .xlsx", "Word .docx", "PDF", "界面")
+CHECK_NAMES = ("运行环境", "新建数据库", "升级旧版数据库", "写入", "读取", "导出 .xlsx", "Word .docx", "PDF", "加密备份",
+               "界面")
 
 
 class _NotRun(Exception):
@@ -232,7 +233,7 @@ def _xlsx(state: _State) -> str:
     state.need("新建数据库")
     form = find_form("roster")
     path = state.workdir / form.default_file_name(today=state.today)
-    form.write(state.db, path, prepared_by="自检", today=state.today)
+    form.write(state.db, path, prepared_by="自检", today=state.today, full_numbers=True)  # the digits, kept as text
     state.need("写入")
     book = openpyxl.load_workbook(path)
     try:
@@ -341,6 +342,25 @@ def _pdf(state: _State) -> str:
     return f"{path.name}，{pages} 页，{len(data) // 1024} KB；{used}"
 
 
+def _encrypted_backup(state: _State) -> str:
+    """An encrypted manual backup (the cryptography package) opens with its password and not with another."""
+    from gonghui_desk.backup import backup_now, inspect_backup
+
+    state.need("新建数据库")
+    path = backup_now(state.db_path, state.workdir / "自检备份.ghbak", password="自检密码-2026")
+    if path.read_bytes()[:16].startswith(b"SQLite format 3"):
+        raise AssertionError(f"{path.name} 没有加密")
+    info = inspect_backup(path, password="自检密码-2026")
+    if not info.ok:
+        raise AssertionError("用正确的密码检查失败：" + "；".join(info.problems))
+    wrong = inspect_backup(path, password="别的密码")
+    if wrong.ok or not wrong.wrong_password:
+        raise AssertionError("用错误的密码也能打开加密备份")
+    members = info.counts.get("全部会员", info.counts.get("在册会员"))
+    return (f"{path.name}，{path.stat().st_size // 1024} KB，AES-256-GCM；用密码检查通过（完整性 ok，会员 {members} 名），"
+            "错误的密码被拒绝")
+
+
 CORE_CHECKS: tuple[tuple[str, Callable[[_State], str]], ...] = (
     ("运行环境", _environment),
     ("新建数据库", _new_database),
@@ -350,6 +370,7 @@ CORE_CHECKS: tuple[tuple[str, Callable[[_State], str]], ...] = (
     ("导出 .xlsx", _xlsx),
     ("Word .docx", _docx),
     ("PDF", _pdf),
+    ("加密备份", _encrypted_backup),
 )
 
 

@@ -66,7 +66,7 @@ def test_main_window_opens_with_title_pages_and_menus(window, context):
     keys = window.page_keys()
     assert keys[:4] == ["home", "members", "care", "aid"]
     # 活动竞赛 and 荣誉 are built (test_gui_events.py, test_gui_honours.py)
-    assert keys[4:] == ["events", "honours", "proposals", "summary", "reports"]
+    assert keys[4:] == ["events", "honours", "proposals", "summary", "reports", "recycle_bin", "backups"]
     assert window.current_page_key() == "home"
     menus = [action.text() for action in window.menuBar().actions()]
     assert menus == ["文件(&F)", "会员(&M)", "设置(&S)", "帮助(&H)"]
@@ -216,6 +216,7 @@ def test_open_another_database(window, tmp_path, qtbot, monkeypatch):
     assert window.count_label.text() == "在册会员 1 人"
     assert window.home_view.figure_texts()["在册会员"] == "1人"
     qtbot.waitUntil(lambda: not window.backup_job.thread.isRunning(), timeout=10000)
+    window.context.close()  # the fixture closes the first database; this one's lock goes with its context
 
 
 def test_open_database_failure_keeps_the_current_one(window, tmp_path, monkeypatch):
@@ -233,6 +234,7 @@ def test_backup_now_writes_a_copy(window, tmp_path, qtbot, monkeypatch):
     monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
                         lambda *args, **kwargs: (str(target), ""))
     window.backup_action.trigger()
+    window.backup_view.backup_dialog.accept()  # 立即备份 without a password (tests/test_gui_backup.py)
     qtbot.waitUntil(lambda: "已备份到" in window.statusBar().currentMessage(), timeout=10000)
     assert target.exists()
     copy = sqlite3.connect(target)

@@ -115,7 +115,7 @@ def test_the_gui_check_lines_are_the_detail_and_its_exception_a_failure(tmp_path
     code, lines = run(workdir=tmp_path, gui_check=lambda path: [f"窗口 {path.name}", "第二行"])
     assert code == 0
     assert re.match(rf"^通过  界面：窗口 {re.escape(self_test.DB_NAME)}；第二行（\d+\.\d\d 秒）$", lines[-2])
-    assert lines[-1].startswith("自检完成：9 项全部通过")
+    assert lines[-1].startswith("自检完成：10 项全部通过")
 
     def broken(path):
         raise ValueError("没有平台插件")
@@ -139,7 +139,7 @@ def test_command_line_runs_the_qt_check(qapp, capsys):
     pages = re.search(r"主窗口建成，(\d+) 个页面（首页、会员、", gui)
     assert pages and int(pages.group(1)) >= 9
     assert "打印支持可用（会员名单 2 行打印到 PDF，1 页" in gui
-    assert out[-1].startswith("自检完成：9 项全部通过")
+    assert out[-1].startswith("自检完成：10 项全部通过")
     assert not temp_folder(out).exists()
 
 
@@ -180,7 +180,7 @@ def test_a_windowed_build_writes_the_report_to_the_data_folder(monkeypatch, tmp_
     lines = (data / "self-test.txt").read_text("utf-8-sig").splitlines()
     assert status_lines(lines)["界面"].startswith("通过  界面：窗口已建成")
     assert f"数据文件夹 {data}" in status_lines(lines)["运行环境"]
-    assert lines[-1].startswith("自检完成：9 项全部通过")
+    assert lines[-1].startswith("自检完成：10 项全部通过")
 
 
 def test_python_dash_m_on_a_chinese_console(tmp_path):
@@ -194,6 +194,6 @@ def test_python_dash_m_on_a_chinese_console(tmp_path):
     out = done.stdout.decode("gbk").splitlines()
     assert done.returncode == 0, done.stdout.decode("gbk") + done.stderr.decode("utf-8", "replace")
     assert [line[:2] for line in status_lines(out).values()] == ["通过"] * len(CHECK_NAMES)
-    assert out[-1].startswith("自检完成：9 项全部通过")
+    assert out[-1].startswith("自检完成：10 项全部通过")
     assert "?" not in "".join(out[1:])  # nothing was replaced: every character is in GBK
     assert list(temp.iterdir()) == []

@@ -3,6 +3,7 @@ database twice (gonghui_desk/ui/single_instance.py, run_gui, MainWindow.bring_to
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -43,6 +44,39 @@ def server(qtbot, key):
     guard.close()
 
 
+class _SecondStart:
+    """A second start in its own process, as in real use: no thread of the test process competes with the
+    test's event loop (which serves the first instance) for the interpreter lock."""
+
+    CODE = ("import json, sys\n"
+            "from PySide6.QtCore import QCoreApplication\n"
+            "app = QCoreApplication([])\n"
+            "from gonghui_desk.ui import single_instance as si\n"
+            "name, args = json.loads(sys.argv[1])\n"
+            "value = si.SingleInstance(args[0]).send_to_running(*args[1:]) if name == 'send' else si.start_guard(*args)\n"
+            "print('RESULT', json.dumps('guard' if isinstance(value, si.SingleInstance) else value), flush=True)\n")
+
+    def __init__(self, name: str, args: tuple, result: dict):
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        self.result = result
+        self.process = subprocess.Popen([sys.executable, "-c", self.CODE, json.dumps([name, list(args)])],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+    def join(self, timeout: float) -> None:
+        out, err = self.process.communicate(timeout=timeout)
+        lines = [line for line in out.splitlines() if line.startswith("RESULT ")]
+        assert lines, f"no result from the second start: {out!r} {err!r}"
+        self.result["value"] = json.loads(lines[-1][len("RESULT "):])
+
+
+def in_process(name: str, *args):
+    """``in_process("send", key, message, timeout_ms)`` or ``in_process("start_guard", message[, key])``."""
+    result: dict = {}
+    return _SecondStart(name, args, result), result
+
+
 def in_thread(function, *args):
     """Run a blocking call (it waits for the server's answer) while the test's event loop serves it."""
     result = {}
@@ -80,9 +114,9 @@ def test_the_request_names_the_resolved_database(tmp_path, monkeypatch):
 
 def test_a_second_instance_hands_its_message_to_the_first(qtbot, server, key):
     message = request_message("/tmp/其他工会.sqlite3")
-    with qtbot.waitSignal(server.message_received, timeout=5000) as received:
-        thread, result = in_thread(SingleInstance(key).send_to_running, message, 3000)
-    thread.join(5)
+    with qtbot.waitSignal(server.message_received, timeout=20000) as received:
+        thread, result = in_process("send", key, message, 3000)
+    thread.join(20)
     assert received.args == [message]
     assert result["value"] is True
 
@@ -105,9 +139,9 @@ def test_a_message_arriving_in_pieces_is_put_together(qtbot, server, key):
         socket.abort()
         return reply
 
-    with qtbot.waitSignal(server.message_received, timeout=5000) as received:
+    with qtbot.waitSignal(server.message_received, timeout=20000) as received:
         thread, result = in_thread(send_slowly)
-    thread.join(5)
+    thread.join(20)
     assert received.args == [message]
     assert result["value"] == single_instance.ACK
 
@@ -129,9 +163,9 @@ def test_a_live_instance_is_not_taken_over(qtbot, server, key):
     second = SingleInstance(key)
     assert second.listen() is False
     assert second.name_in_use
-    with qtbot.waitSignal(server.message_received, timeout=5000):  # the first one still gets the messages
-        thread, result = in_thread(SingleInstance(key).send_to_running, "still me", 3000)
-    thread.join(5)
+    with qtbot.waitSignal(server.message_received, timeout=20000):  # the first one still gets the messages
+        thread, result = in_process("send", key, "still me", 3000)
+    thread.join(20)
     assert result["value"] is True
 
 
@@ -162,9 +196,9 @@ def test_a_name_left_by_a_killed_instance_is_taken_over(qtbot, key):
         assert guard.listen()
         assert not guard.name_in_use
         assert oct(socket_file.stat().st_mode & 0o777) == oct(0o700)  # only this user may connect
-        with qtbot.waitSignal(guard.message_received, timeout=5000):
-            thread, result = in_thread(SingleInstance(key).send_to_running, "after the crash", 3000)
-        thread.join(5)
+        with qtbot.waitSignal(guard.message_received, timeout=20000):
+            thread, result = in_process("send", key, "after the crash", 3000)
+        thread.join(20)
         assert result["value"] is True
     finally:
         guard.close()
@@ -172,9 +206,9 @@ def test_a_name_left_by_a_killed_instance_is_taken_over(qtbot, key):
 
 def test_start_guard_forwards_to_a_running_instance_or_becomes_it(qtbot, server, key):
     message = request_message("/tmp/会员.sqlite3")
-    with qtbot.waitSignal(server.message_received, timeout=5000) as received:
-        thread, result = in_thread(start_guard, message, key)
-    thread.join(10)
+    with qtbot.waitSignal(server.message_received, timeout=20000) as received:
+        thread, result = in_process("start_guard", message, key)
+    thread.join(20)
     assert result["value"] is None
     assert received.args == [message]
 
@@ -282,9 +316,10 @@ def test_run_gui_hands_a_second_start_to_the_running_window(qtbot, window, schoo
     guard.message_received.connect(lambda message: window.bring_to_front(requested_database(message)))
     window.showMinimized()
     try:
-        with qtbot.waitSignal(guard.message_received, timeout=5000):
-            thread, result = in_thread(start_guard, request_message("/tmp/别的.sqlite3"))
-        thread.join(10)
+        # generous: start_guard may wait for its first try (3 s) before the second under a loaded test run
+        with qtbot.waitSignal(guard.message_received, timeout=20000):
+            thread, result = in_process("start_guard", request_message("/tmp/别的.sqlite3"))
+        thread.join(20)
         assert result["value"] is None
         assert not window.isMinimized()
         assert "/tmp/别的.sqlite3" in window.statusBar().currentMessage()

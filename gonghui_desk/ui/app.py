@@ -15,7 +15,7 @@ from gonghui_desk import APP_NAME, APP_TITLE, __version__, modules
 from gonghui_desk.db.connection import DatabaseTooNewError, NotOurDatabaseError
 from gonghui_desk.errors import UserError
 from gonghui_desk.paths import resources_dir
-from gonghui_desk.ui.app_context import AppContext
+from gonghui_desk.ui.app_context import AppContext, open_asking
 from gonghui_desk.ui.main_window import MainWindow
 from gonghui_desk.ui.single_instance import request_message, requested_database, start_guard
 from gonghui_desk.ui.workers import Job
@@ -79,9 +79,12 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
 
 
 def open_context(db_path: str | Path) -> AppContext | None:
-    """Open the database; on failure show why (without a parent window) and return None."""
+    """Open the database; on failure show why (without a parent window) and return None.
+
+    A database another program holds: who holds it is shown, with 强制打开 when its lock is stale.
+    """
     try:
-        return AppContext(db_path)
+        return open_asking(db_path)
     except (DatabaseTooNewError, NotOurDatabaseError, UserError) as exc:
         QMessageBox.critical(None, f"{APP_TITLE} — 无法打开数据库", str(exc))
     except (sqlite3.Error, OSError) as exc:
@@ -143,6 +146,11 @@ def run_gui(db_path: str | Path) -> int:
         context = open_context(db_path)
         if context is None:
             return 1
+        from gonghui_desk.ui.lock_screen import ask_password
+
+        if not ask_password(context):  # the app password, before any data is shown; 退出程序 ends here
+            context.close()
+            return 0
         window = create_main_window(context)
         guard.message_received.connect(lambda message: window.bring_to_front(requested_database(message)))
         restore_window_state(window)
@@ -153,6 +161,7 @@ def run_gui(db_path: str | Path) -> int:
         code = app.exec()
         wait_for_jobs()  # also delivers the finished jobs' results while the window still exists
         save_window_state(window)
+        window.close()  # already closed when the event loop ended by closing it; stops the idle lock's checks
         window.context.close()  # the window may have switched to another database
         return code
     finally:

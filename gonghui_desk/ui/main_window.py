@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QL
 
 from gonghui_desk import APP_TITLE, __version__, backup
 from gonghui_desk.errors import UserError
-from gonghui_desk.ui.app_context import AppContext
+from gonghui_desk.ui.app_context import AppContext, open_asking
+from gonghui_desk.ui.backup_view import BackupView
 from gonghui_desk.ui.care_view import CareView
 from gonghui_desk.ui.events_view import EventsView
 from gonghui_desk.ui.hardship_view import HardshipView
@@ -22,6 +23,7 @@ from gonghui_desk.ui.honours_view import HonoursView
 from gonghui_desk.ui.members_view import MembersView
 from gonghui_desk.ui.placeholder_view import PlaceholderView
 from gonghui_desk.ui.proposals_view import ProposalsView
+from gonghui_desk.ui.recycle_bin_view import RecycleBinView
 from gonghui_desk.ui.reminders_panel import RemindersPanel
 from gonghui_desk.ui.summary_view import SummaryView
 from gonghui_desk.ui.upstream_view import UpstreamView
@@ -72,7 +74,8 @@ COMING_MODULES: tuple[ModuleInfo, ...] = ()
 
 
 # The order of the navigation list, built pages and placeholders alike.
-NAVIGATION_ORDER = ("home", "members", "care", "aid", "events", "honours", "proposals", "summary", "reports")
+NAVIGATION_ORDER = ("home", "members", "care", "aid", "events", "honours", "proposals", "summary", "reports",
+                    "recycle_bin", "backups")
 
 
 class MainWindow(QMainWindow):
@@ -88,6 +91,10 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_pages()
         self.context.status_message.connect(self.show_status)
+        self.context.lock_lost.connect(self.database_taken_over)
+        from gonghui_desk.ui.lock_screen import IdleLock
+
+        self.idle_lock = IdleLock(self)  # locks after the idle minutes when the database has a password
 
     # --- building ----------------------------------------------------------------------
     def _build_pages(self) -> None:
@@ -124,7 +131,12 @@ class MainWindow(QMainWindow):
         self._add_page("summary", "工作总结", self.summary_view)
         self.upstream_view = UpstreamView(self.context)
         self._add_page("reports", "上报报表", self.upstream_view)
+        self.recycle_bin_view = RecycleBinView(self.context)  # 回收站: voided records, restorable
+        self.recycle_bin_view.restored.connect(self._records_restored)
+        self._add_page("recycle_bin", "回收站", self.recycle_bin_view)
         self._add_coming_pages()
+        self.backup_view = BackupView(self.context, self)  # 备份与恢复: always the last page
+        self._add_page("backups", "备份与恢复", self.backup_view)
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.navigation.setCurrentRow(0)
         old = self.takeCentralWidget()
@@ -136,6 +148,10 @@ class MainWindow(QMainWindow):
         self.context.profile_changed.connect(self.refresh_profile)
         self.path_label.setText(f"数据库：{self.context.db_path}")
         self.path_label.setToolTip(str(self.context.db_path))
+        if getattr(self.context, "network_folder", False):
+            self.path_label.setText(f"数据库（网络文件夹）：{self.context.db_path}")
+            self.path_label.setToolTip(f"{self.context.db_path}\n数据库在网络共享文件夹中：不使用 WAL 日志；"
+                                       "同一时间只能在一台电脑上打开。")
         self.refresh_member_count()
         self.refresh_profile()
 
@@ -171,6 +187,20 @@ class MainWindow(QMainWindow):
     def open_value_lists_dialog(self):
         return self.hardship_view.open_value_lists()
 
+    def open_change_log(self):
+        """文件 → 查看修改记录…: the whole change log with its filters (kept as ``change_log_dialog``)."""
+        from gonghui_desk.ui.change_log_dialog import open_change_log
+
+        self.change_log_dialog = open_change_log(self, self.context)
+        return self.change_log_dialog
+
+    def _records_restored(self, areas) -> None:
+        """The 回收站 restored records: the pages without a context signal of their own read again."""
+        if "reports" in areas:
+            self.summary_view.refresh()
+        if "forms" in areas:
+            self.upstream_view.refresh_mappings()
+
     def _module_title(self, module: ModuleInfo) -> str:
         return module.title
 
@@ -196,9 +226,14 @@ class MainWindow(QMainWindow):
         self.fill_form_action = self._action(file_menu, "填写上级表格…", lambda: self._upstream_call("open_upstream_form"))
         self.builtin_forms_action = self._action(file_menu, "内置报表…", lambda: self.show_page("reports"))
         file_menu.addSeparator()
-        self.backup_action = self._action(file_menu, "立即备份…", self.choose_backup_target, "Ctrl+B")
+        self.backup_action = self._action(file_menu, "立即备份…", lambda: self._backup_call("back_up_now"), "Ctrl+B")
+        self.restore_action = self._action(file_menu, "从备份恢复…", lambda: self._backup_call("choose_and_restore"))
         self.open_folder_action = self._action(file_menu, "打开数据所在文件夹", self.open_data_folder)
         file_menu.addSeparator()
+        self.change_log_action = self._action(file_menu, "查看修改记录…", self.open_change_log)
+        self.recycle_bin_action = self._action(file_menu, "回收站", lambda: self.show_page("recycle_bin"))
+        file_menu.addSeparator()
+        self.lock_action = self._action(file_menu, "锁定", self.lock_now, "Ctrl+L")
         self.quit_action = self._action(file_menu, "退出", self.close, "Ctrl+Q")
 
         members_menu = bar.addMenu("会员(&M)")
@@ -215,6 +250,8 @@ class MainWindow(QMainWindow):
         self.occasions_action = self._action(settings_menu, "慰问类别与标准…", self.open_occasions_dialog)
         self.value_lists_action = self._action(settings_menu, "选项表…", self.open_value_lists_dialog)
         self.congress_action = self._action(settings_menu, "届次与代表…", self.open_congress_dialog)
+        settings_menu.addSeparator()
+        self.privacy_action = self._action(settings_menu, "密码与隐私…", self.open_privacy_dialog)
 
         help_menu = bar.addMenu("帮助(&H)")
         self.about_action = self._action(help_menu, "关于", self.show_about)
@@ -277,6 +314,11 @@ class MainWindow(QMainWindow):
     def _members_call(self, method: str) -> None:
         self.show_page("members")
         getattr(self.members_view, method)()
+
+    def _backup_call(self, method: str):
+        """文件 → 立即备份… / 从备份恢复…: the 备份与恢复 page's action, over that page."""
+        self.show_page("backups")
+        return getattr(self.backup_view, method)()
 
     def _upstream_call(self, method: str):
         self.show_page("reports")
@@ -357,12 +399,21 @@ class MainWindow(QMainWindow):
             self.show_status("该数据库已经打开", 5000)
             return True
         try:
-            new_context = AppContext(path)
+            new_context = open_asking(path, self)  # a database in use: says who, may offer 强制打开
+            if new_context is None:
+                return False
         except UserError as exc:
             QMessageBox.critical(self, "无法打开数据库", str(exc))
             return False
         except Exception as exc:  # unreadable, locked, permissions…
             QMessageBox.critical(self, "无法打开数据库", f"无法打开“{path}”：{exc}")
+            return False
+        from gonghui_desk.ui.lock_screen import ask_password
+
+        if not ask_password(new_context, self, quit_text="取消"):  # its password before any of its data shows
+            new_context.close()
+            new_context.deleteLater()
+            self.show_status(f"没有打开“{path.name}”：未输入密码", 8000)
             return False
         self.set_context(new_context)
         self.show_status(f"已打开数据库：{path}", 8000)
@@ -371,14 +422,43 @@ class MainWindow(QMainWindow):
         self.start_auto_backup()
         return True
 
+    def database_taken_over(self, message: str) -> None:
+        """The database was forced open elsewhere (or its lock file deleted): its connection is already closed;
+        say so and close the window, so that nothing is written over the other program's changes."""
+        QMessageBox.critical(self, f"{APP_TITLE} — 已停止使用这个数据库", message)
+        self.close()
+
     def set_context(self, context: AppContext) -> None:
         old = self.context
         self.context = context
         context.status_message.connect(self.show_status)
+        context.lock_lost.connect(self.database_taken_over)
         self._build_pages()
         if old is not None and old is not context:
             old.close()
             old.deleteLater()
+        if getattr(self, "idle_lock", None) is not None:
+            self.idle_lock.configure()  # the new file's password and idle minutes
+
+    # --- privacy -------------------------------------------------------------------------
+    def open_privacy_dialog(self):
+        """设置 → 密码与隐私…: the password, the idle lock, what masking means (kept as ``privacy_dialog``)."""
+        from gonghui_desk.ui.privacy_dialog import PrivacyDialog
+
+        dialog = PrivacyDialog(self.context, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.changed.connect(self.idle_lock.configure)
+        self.privacy_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def lock_now(self) -> bool:
+        """文件 → 锁定: hide everything until the password is typed (without a password, say how to set one)."""
+        if self.idle_lock.lock():
+            return True
+        if not self.idle_lock.is_locked:
+            self.show_status("还没有设置密码：请先在“设置 → 密码与隐私…”中设置密码，才能锁定。", 8000)
+        return False
 
     # --- backups -------------------------------------------------------------------------
     def start_auto_backup(self, today: dt.date | None = None) -> Job:

@@ -259,6 +259,8 @@ class SingleInstance(QObject):
         self._started.pop(socket, None)
         socket.write(ACK)
         socket.flush()
+        if socket.bytesToWrite():  # out before the signal's slot runs (it may not return to the event loop soon)
+            socket.waitForBytesWritten(200)
         socket.disconnectFromServer()  # once the acknowledgement is written; then deleted
         self.message_received.emit(message)
 
