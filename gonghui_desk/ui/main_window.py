@@ -27,7 +27,7 @@ from gonghui_desk.ui.recycle_bin_view import RecycleBinView
 from gonghui_desk.ui.reminders_panel import RemindersPanel
 from gonghui_desk.ui.summary_view import SummaryView
 from gonghui_desk.ui.upstream_view import UpstreamView
-from gonghui_desk.ui.workers import Job, run_job, show_error
+from gonghui_desk.ui.workers import Job, run_job
 
 ACCENT = "#b8322a"
 
@@ -477,35 +477,3 @@ class MainWindow(QMainWindow):
 
         self.backup_job = run_job(self, "自动备份", job, on_done=done, on_error=failed, show_dialog=False)
         return self.backup_job
-
-    def default_backup_name(self) -> str:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-        return f"{self.context.db_path.stem}-备份-{stamp}.sqlite3"
-
-    def choose_backup_target(self) -> None:
-        start = Path.home() / self.default_backup_name()
-        path, _ = QFileDialog.getSaveFileName(self, "备份数据库到", str(start), "数据库备份 (*.sqlite3)")
-        if path:
-            if not path.lower().endswith((".sqlite3", ".sqlite", ".db")):
-                path += ".sqlite3"
-            self.backup_to(Path(path))
-
-    def backup_to(self, target: Path) -> Job:
-        db_path = self.context.db_path
-
-        def job(progress, is_cancelled):
-            return backup.backup_now(db_path, target, progress=progress, is_cancelled=is_cancelled)
-
-        def done(result):
-            self.show_status(f"已备份到 {result}", 15000)
-            box = QMessageBox(QMessageBox.Information, "备份完成",
-                              f"数据库已备份到：\n{result}\n\n请把备份文件另存到U盘或其他电脑，以防本机损坏。",
-                              QMessageBox.Ok, self)
-            box.setAttribute(Qt.WA_DeleteOnClose)
-            box.open()
-
-        def failed(exc):
-            self.show_status("备份失败", 8000)
-            show_error(self, "备份失败", exc)
-
-        return run_job(self, "正在备份", job, on_done=done, on_error=failed)
