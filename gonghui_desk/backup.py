@@ -245,10 +245,10 @@ def backup_now(db_path: Path, target: Path, *, password: str | None = None, prog
         if progress:
             progress(0, 1, "正在备份…")
         if password is None:
-            backup_file(source, target)
+            backup_file(source, target, progress=progress, is_cancelled=is_cancelled)
         else:
             work = _work_dir(db_path)
-            plain = backup_file(source, work / "plain.sqlite3")
+            plain = backup_file(source, work / "plain.sqlite3", is_cancelled=is_cancelled)
             source.close()
             check_cancel(is_cancelled)
             backup_crypto.encrypt_file(plain, target, password, progress=progress, is_cancelled=is_cancelled)

@@ -51,3 +51,34 @@ def test_backup_now_copies_a_live_database(db_path, store, tmp_path):
     copy = sqlite3.connect(target)
     assert copy.execute("SELECT count(*) FROM members").fetchone()[0] == 1
     copy.close()
+
+
+def test_backup_now_reports_progress_and_cancels_without_leaving_a_file(db_path, store, tmp_path, monkeypatch):
+    import pytest
+
+    from gonghui_desk.db import connection
+    from gonghui_desk.errors import Cancelled
+
+    monkeypatch.setattr(connection, "BACKUP_STEP_PAGES", 2)  # a small file still takes several steps
+    store.db.conn.executemany("INSERT INTO members (name) VALUES (?)", [(f"会员{i:05d}" * 20,) for i in range(400)])
+    store.db.conn.commit()
+    steps = []
+    target = backup_now(db_path, tmp_path / "done.sqlite3", progress=lambda d, t, text: steps.append((d, t)))
+    assert len(steps) > 3 and steps[-1] == (1, 1)
+    page_steps = [d for d, t in steps if t > 1]
+    assert page_steps == sorted(page_steps) and len(set(t for _, t in steps if t > 1)) == 1
+    copy = sqlite3.connect(target)
+    assert copy.execute("SELECT count(*) FROM members").fetchone()[0] == 400
+    copy.close()
+
+    calls = []
+
+    def cancel_after_two_steps():
+        calls.append(1)
+        return len(calls) > 3
+
+    cancelled = tmp_path / "usb" / "cancelled.sqlite3"
+    with pytest.raises(Cancelled):
+        backup_now(db_path, cancelled, is_cancelled=cancel_after_two_steps)
+    assert len(calls) > 3  # it was asked between the copy's steps, not only before starting
+    assert not cancelled.exists() and not cancelled.with_name(cancelled.name + ".part").exists()

@@ -65,18 +65,36 @@ def _read_header(path: Path) -> tuple[int, int, int]:
     return version, app_id, tables
 
 
-def backup_file(source: sqlite3.Connection, target: Path) -> Path:
-    """A consistent copy of a live database through the SQLite backup API."""
+BACKUP_STEP_PAGES = 4096  # 16 MiB of 4 KiB pages per step: progress and cancel between steps
+
+
+def backup_file(source: sqlite3.Connection, target: Path, *, progress=None, is_cancelled=None) -> Path:
+    """A consistent copy of a live database through the SQLite backup API, copied in steps so that
+    ``progress(done, total, text)`` is told how far it got and ``is_cancelled()`` can stop it: a cancelled
+    copy raises :class:`gonghui_desk.errors.Cancelled` and leaves no file (nor its ``.part``) behind."""
+    from gonghui_desk.errors import Cancelled
+
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
     if tmp.exists():
         tmp.unlink()
+
+    def step(status, remaining, total):
+        if is_cancelled is not None and is_cancelled():
+            raise Cancelled()
+        if progress is not None and total:
+            progress(total - remaining, total, "正在备份…")
+
     dest = sqlite3.connect(str(tmp))
     try:
-        source.backup(dest)
-        dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dest.close()
+        try:
+            source.backup(dest, pages=BACKUP_STEP_PAGES, progress=step)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(target)
     return target
 
@@ -120,7 +138,8 @@ def open_database(path: str | Path, *, create: bool = True,
     except BaseException:
         conn.close()
         raise
-    return sqlite_utils.Database(conn)
+    # no sqlite-utils plugins: the app uses none, and finding them reads every installed package's metadata
+    return sqlite_utils.Database(conn, execute_plugins=False)
 
 
 def _set_journal_mode(conn: sqlite3.Connection, path: Path) -> None:
