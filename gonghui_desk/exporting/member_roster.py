@@ -30,6 +30,7 @@ _WIDTHS = {"name": 10, "sex": 6, "ethnicity": 8, "id_number": 21, "birth_date": 
 MEMBER_SHEET_COLUMNS: tuple[Column, ...] = tuple(
     Column(key, label, _WIDTHS.get(key, 10), _KINDS.get(key, "text")) for key, label in ROSTER_COLUMNS)
 SEQUENCE_COLUMN = Column("seq", "序号", 6, "int")
+ROSTER_SHEET_COLUMNS: tuple[Column, ...] = (SEQUENCE_COLUMN, *MEMBER_SHEET_COLUMNS)  # the exported roster's columns
 
 
 def sub_unit_placements(db: sqlite_utils.Database) -> dict[int, tuple[str, str]]:
@@ -80,28 +81,31 @@ def export_roster(db: sqlite_utils.Database, path: str | Path, member_filter: Me
     """
     member_filter = member_filter or MemberFilter()
     today = today or dt.date.today()
-    placements = sub_unit_placements(db)
     subtitle = describe_filter(db, member_filter)
     if mask_personal:
         subtitle += "（身份证号、手机号已部分隐去）"
-
-    def rows():
-        members = iter_members(db, member_filter, today=today)
-        for seq, member in enumerate(members, 1):
-            row = dict(member)
-            row["seq"] = seq
-            row["sub_unit"], row["union_group"] = placements.get(member["sub_unit_id"], ("", ""))
-            row["is_migrant_worker"] = "是" if member["is_migrant_worker"] else "否"
-            if mask_personal:
-                row["id_number"] = mask_id_number(member["id_number"])
-                row["phone"] = mask_phone(member["phone"])
-            yield row
-
     return write_table(
         path, title=ROSTER_TITLE, union_name=load_profile(db).name, subtitle=subtitle, today=today,
-        columns=(SEQUENCE_COLUMN, *MEMBER_SHEET_COLUMNS), rows=rows(), count_unit="人",
-        prepared_by=prepared_by, freeze_columns=2, progress=progress, is_cancelled=is_cancelled,
+        columns=ROSTER_SHEET_COLUMNS, rows=roster_records(db, member_filter, mask_personal=mask_personal, today=today),
+        count_unit="人", prepared_by=prepared_by, freeze_columns=2, progress=progress, is_cancelled=is_cancelled,
         total=count_members(db, member_filter, today))
+
+
+def roster_records(db: sqlite_utils.Database, member_filter: MemberFilter, *, mask_personal: bool = True,
+                   today: dt.date | None = None):
+    """The roster's rows, one dict per member in the member list's order, keyed by the columns of
+    :data:`ROSTER_SHEET_COLUMNS`: numbered, placed in 部门/工会小组, 是否农民工 as 是/否, ID and phone numbers masked
+    unless ``mask_personal`` is False. One query, read in batches."""
+    placements = sub_unit_placements(db)
+    no_place = ("", "")
+    for seq, row in enumerate(iter_members(db, member_filter, today=today), 1):
+        row["seq"] = seq  # each row is a fresh dict of its own
+        row["sub_unit"], row["union_group"] = placements.get(row["sub_unit_id"], no_place)
+        row["is_migrant_worker"] = "是" if row["is_migrant_worker"] else "否"
+        if mask_personal:
+            row["id_number"] = mask_id_number(row["id_number"])
+            row["phone"] = mask_phone(row["phone"])
+        yield row
 
 
 # --- the member list on paper ------------------------------------------------------------------------

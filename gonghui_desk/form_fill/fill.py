@@ -357,7 +357,7 @@ def fill_form(db: sqlite_utils.Database, layout: FormLayout, mapping: FormMappin
                        total=total, progress=progress, is_cancelled=is_cancelled)
     if progress:
         progress(stats.written, total or stats.written, "正在保存文件…")
-    save_workbook(wb, path)
+    save_workbook(wb, path, fast_cells=True)
     full = bool(numbers and full_numbers)
     if full:
         record_unmask(db, output=f"填写上级表格：{Path(layout.path).name}", fields=numbers, count=stats.written,

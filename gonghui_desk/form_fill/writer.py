@@ -22,8 +22,11 @@ data validations, conditional formats, the print area and the autofilter move or
 footer formula over the data area (=SUM(F5:F24)) is stretched to the rows written.
 
 Speed: every distinct style is made once per column (a StyleArray, with the "@", date or quotePrefix variant
-made by setting the format on a scratch cell) and new cells are created with it directly, so 10,000 rows take
-about as long as openpyxl needs to save them.
+made by setting the format on a scratch cell) and new cells are created with it directly (sharing it, unless the
+row is merged like the template's: merging adds borders to a row's first cell); the new rows share one
+RowDimension. ``fill_form`` saves with ``save_workbook(…, fast_cells=True)``, which writes the cells as XML text
+instead of one by one through openpyxl (:mod:`gonghui_desk.exporting.xlsx`). 10,000 rows take about as long as
+the built-in roster export of the same members (``bench/bench_fill.py``).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.merge import MergedCellRange
 
 from gonghui_desk.dates import DateParseError, parse_date
@@ -54,6 +58,7 @@ from gonghui_desk.form_fill.layout import FormLayout
 from gonghui_desk.importing.headers import normalize_header
 from gonghui_desk.jobs import IsCancelled, Progress, check_cancel
 
+_new_cell = Cell.__new__
 MONTH_FORMAT = "yyyy.mm"  # 出生年月 / 入会年月 without a sample: 1985.03, as such forms are filled by hand
 YES, NO = "是", "否"
 
@@ -157,9 +162,11 @@ class _ColumnWriter:
     """Makes the new cells of one column: the value in the right type, the right style variant."""
 
     def __init__(self, ws, column: int, field: str | None, kind: str, base: StyleArray, maker: _StyleMaker,
-                 date_style: tuple[str, object] | None = None, formula: Translator | None = None):
+                 date_style: tuple[str, object] | None = None, formula: Translator | None = None, *,
+                 own_styles: bool = False):
         self.ws = ws
         self.column = column
+        self.own_styles = own_styles  # each cell a copy of its style, not the column's shared one
         self.field = field
         self.formula = formula
         self.base = base = base if base is not None else StyleArray()
@@ -179,10 +186,17 @@ class _ColumnWriter:
                           "money": self._money, "seq": self._int}.get(kind, self._text)
 
     def cell(self, row: int, value, *, style: StyleArray | None = None, data_type: str = "n") -> Cell:
-        cell = Cell(self.ws, row=row, column=self.column, style_array=style or self.base)
-        if value is not None:
-            cell._value = value
-            cell.data_type = data_type
+        # Cell(ws, row, column, style_array=…) with its attributes set directly (its __init__ was about a tenth
+        # of a filled form's time)
+        cell = _new_cell(Cell)
+        cell.parent = self.ws
+        style = style or self.base
+        cell._style = StyleArray(style) if self.own_styles else style
+        cell.row = row
+        cell.column = self.column
+        cell._hyperlink = cell._comment = None
+        cell._value = value
+        cell.data_type = "n" if value is None else data_type
         return cell
 
     def make(self, row: int, record: dict | None, seq: int) -> Cell:
@@ -441,13 +455,16 @@ def write_rows(wb, layout: FormLayout, columns: dict[int, str], kinds: dict[str,
             formula = Translator(template.value, origin=f"{get_column_letter(col)}{template_row}")
         if field is None and formula is None and template is None and template_row is not None:
             continue
-        writers.append(_ColumnWriter(ws, col, field, kind, base, maker, date_style, formula))
+        writers.append(_ColumnWriter(ws, col, field, kind, base, maker, date_style, formula,
+                                     own_styles=bool(template_merges)))
     covered_styles = {c: copy(cells[(template_row, c)]._style) for c in covered if (template_row, c) in cells}
 
     # take away the rows to replace and what lies below them; put the latter back after the new rows
     tail = _take_rows(ws, data_last + 1)
     _take_rows(ws, start, data_last)
 
+    # the written rows all share one RowDimension (the template row's height); nothing changes it before saving
+    row_dimension = RowDimension(ws, index=start, ht=row_height) if row_height is not None else None
     check_cancel(is_cancelled)
     row = start - 1
     count = 0
@@ -465,7 +482,7 @@ def write_rows(wb, layout: FormLayout, columns: dict[int, str], kinds: dict[str,
             ws.merged_cells.ranges.add(MergedCellRange(ws, f"{get_column_letter(merge.min_col)}{row}:"
                                                            f"{get_column_letter(merge.max_col)}{row}"))
         if row_height is not None:
-            ws.row_dimensions[row].height = row_height
+            ws.row_dimensions[row] = row_dimension
         if count % PROGRESS_EVERY == 0:
             check_cancel(is_cancelled)
             if progress:
