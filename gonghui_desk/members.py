@@ -130,11 +130,13 @@ class NormalizedMember:
 
 def clean_text(value) -> str:
     """A typed value or spreadsheet cell as one line of text: whitespace collapsed, 12.0 written as 12."""
+    if value.__class__ is str:  # most cells: = re.sub(r"\s+", " ", value).strip(), faster (it runs for every cell)
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", " ", str(value)).strip()
+    return " ".join(str(value).split())
 
 
 def _normalize_id(raw, out: NormalizedMember) -> idcard.IdNumber | None:
@@ -285,7 +287,7 @@ def search_text_for(values: dict) -> tuple[str, str]:
     return sort_key(name), " ".join(p for p in parts if p).lower()
 
 
-_COLUMNS = [f.key for f in MEMBER_FIELDS]
+_COLUMNS = dict.fromkeys(f.key for f in MEMBER_FIELDS)  # ordered, and "in" is a lookup
 
 
 class MemberStore:
@@ -388,10 +390,12 @@ class MemberStore:
                 "updated_at = strftime('%Y-%m-%dT%H:%M:%S','now','localtime') WHERE id = ?", params)
         return changes
 
-    def change_status(self, member_id: int, new_status: str, effective_date, reason: str = "") -> None:
+    def change_status(self, member_id: int, new_status: str, effective_date, reason: str = "", *,
+                      current: dict | None = None) -> None:
+        """``current`` is the member's row when the caller has just read it (an import), else it is read."""
         if new_status not in STATUSES:
             raise UserError(f"状态“{new_status}”无效，应为：{'、'.join(STATUSES)}")
-        current = self.get(member_id)
+        current = current or self.get(member_id)
         if current is None:
             raise UserError(f"会员编号 {member_id} 不存在")
         if current["voided_at"]:

@@ -21,11 +21,47 @@ _SURNAME_READINGS = {
 }
 
 
+def _spell_unknown(chars: str) -> list[str]:
+    """What pypinyin gives for characters without a reading (Latin letters, digits): each one, lowercased."""
+    return list(chars.lower())
+
+
+@lru_cache(maxsize=1)
+def _lazy_pinyin():
+    """``pypinyin.lazy_pinyin`` with its default converter, remembering the reading of each word it segments
+    a name into: names share their characters, and converting them was most of the time of importing a
+    roster. The readings are exactly pypinyin's; another pypinyin without these classes gets its own function."""
+    # its dictionaries take a quarter second to load: not at start-up
+    try:
+        from pypinyin.converter import UltimateConverter
+        from pypinyin.core import Pinyin
+    except ImportError:
+        from pypinyin import lazy_pinyin
+
+        return lazy_pinyin
+
+    class RememberingConverter(UltimateConverter):
+        def __init__(self):
+            super().__init__(v_to_u=False, neutral_tone_with_five=False, tone_sandhi=False)
+            self.seen: dict[tuple, list] = {}
+
+        def convert(self, words, style, heteronym, errors, strict, **kwargs):
+            if kwargs:
+                return super().convert(words, style, heteronym, errors, strict, **kwargs)
+            key = (words, style, heteronym, errors, strict)
+            found = self.seen.get(key)
+            if found is None:
+                if len(self.seen) >= 65536:
+                    self.seen.clear()
+                found = self.seen[key] = super().convert(words, style, heteronym, errors, strict)
+            return list(found)
+
+    return Pinyin(RememberingConverter()).lazy_pinyin
+
+
 @lru_cache(maxsize=65536)
 def _readings(name: str) -> tuple[tuple[str, ...], ...]:
-    from pypinyin import lazy_pinyin  # its dictionaries take a quarter second to load: not at start-up
-
-    per_char = [(p,) for p in lazy_pinyin(name, errors=lambda chars: list(chars.lower()))]
+    per_char = [(p,) for p in _lazy_pinyin()(name, errors=_spell_unknown)]
     if name and name[0] in _SURNAME_READINGS and per_char:
         per_char[0] = _SURNAME_READINGS[name[0]]
     return tuple(per_char)

@@ -218,12 +218,13 @@ def split_path(path: str) -> list[str]:
             if p.strip()]
 
 
-def find_sub_unit_by_path(db, path: str) -> int | None:
-    """The id of the sub-unit at ``path`` ("分工会/小组", or a unique bare name), else None."""
+def find_sub_unit_by_path(db, path: str, *, units: list[SubUnit] | None = None) -> int | None:
+    """The id of the sub-unit at ``path`` ("分工会/小组", or a unique bare name), else None.
+    ``units`` is ``sub_units(db)`` when the caller already read it (an importer finding many paths)."""
     parts = split_path(path)
     if not parts:
         return None
-    units = sub_units(db)
+    units = sub_units(db) if units is None else units
     by_path = {u.path: u.id for u in units}
     full = PATH_SEPARATOR.join(parts)
     if full in by_path:

@@ -16,11 +16,14 @@ Importers of records about members (visits, hardship files, aid…) find each ro
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
+import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, ClassVar, Iterator, Mapping, TextIO
+from typing import Callable, ClassVar, Iterable, Iterator, Mapping, TextIO
 
 import sqlite_utils
 from openpyxl.utils import get_column_letter
@@ -29,7 +32,14 @@ from gonghui_desk.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from gonghui_desk.db.connection import open_database
 from gonghui_desk.errors import UserError
 from gonghui_desk.importing.headers import Synonyms, auto_map, detect_header_row, normalize_header, read_header
-from gonghui_desk.importing.spreadsheet import RawTable, cell_text, is_blank, read_table, unusable_cell_message
+from gonghui_desk.importing.spreadsheet import (
+    FormulaWithoutValue,
+    RawTable,
+    cell_text,
+    is_blank,
+    read_table,
+    unusable_cell_message,
+)
 from gonghui_desk.jobs import IsCancelled, Progress, check_cancel, no_progress
 from gonghui_desk.members import normalize_member
 from gonghui_desk.union import split_path, sub_unit_paths
@@ -148,16 +158,20 @@ def data_rows(source: ImportSource, mapping: Mapping[int, str], synonyms: Synony
     first_data = source.header_index + 1
     total = len(table.rows) - first_data
     merged = merged_data_cells(source)
+    columns = list(mapping.items())
     for offset, cells in enumerate(table.rows[first_data:]):
         if offset % PROGRESS_INTERVAL == 0:
             check_cancel(is_cancelled)
             progress(offset, total, f"正在检查第 {offset + 1}/{total} 行…")
         index = first_data + offset
         raw = {}
-        for column, key in mapping.items():
-            value = cells[column] if not is_blank(cells[column]) else merged.get((index, column))
-            if not is_blank(value):
-                raw[key] = value
+        for column, key in columns:  # is_blank written out: this runs for every cell
+            value = cells[column]
+            if value is None or (isinstance(value, str) and not value.strip()):
+                value = merged.get((index, column)) if merged else None
+                if is_blank(value):
+                    continue
+            raw[key] = value
         if not raw or is_footer(cells) or normalize_header(raw.get("name")) in name_headers:
             continue
         yield table.row_number(first_data + offset), raw
@@ -185,7 +199,8 @@ def unreadable_cells(raw: dict) -> list[tuple[str, str]]:
     #DIV/0!, #REF!…) or a formula whose result the file does not hold. They are taken out of ``raw``,
     so no importer reads "#N/A" as a name or a formula as an empty cell; the importer reports them."""
     found = []
-    for key in list(raw):
+    for key in [key for key, value in raw.items() if isinstance(value, str) and (
+            "#" in value or isinstance(value, FormulaWithoutValue))]:  # every error value starts with "#"
         message = unusable_cell_message(raw[key])
         if message:
             found.append((key, message))
@@ -207,6 +222,36 @@ def plain_text(value) -> str:
     """A cell's text as a list value is looked up: white space dropped, full-width ／（） made ASCII."""
     text = re.sub(r"\s+", "", cell_text(value)).replace("／", "/")
     return text.replace("（", "(").replace("）", ")")
+
+
+IMPORT_CACHE_KIB = 64 * 1024
+
+
+@contextlib.contextmanager
+def import_cache(conn: sqlite3.Connection, kib: int = IMPORT_CACHE_KIB):
+    """A larger SQLite page cache while an import writes its rows (the connection's own size is put
+    back after). Thousands of rows inserted into a large roster touch most pages of every index; with
+    the default 2 MB cache they are spilled to the WAL and read back again and again."""
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def live_members_among(db: sqlite_utils.Database, column: str, values: Iterable, *,
+                       columns: str = "*") -> list[dict]:
+    """The live members whose ``column`` is one of ``values``, in id order: one query however many
+    values there are (they go in as one JSON array), so an import of 10,000 rows reads only the
+    members it may be, never the whole roster, and never one query per row."""
+    wanted = list(dict.fromkeys(value for value in values if value is not None))
+    if not wanted:
+        return []
+    cursor = db.execute(f"SELECT {columns} FROM members WHERE voided_at IS NULL AND {column} IN "
+                        "(SELECT value FROM json_each(?)) ORDER BY id", [json.dumps(wanted, ensure_ascii=False)])
+    keys = [description[0] for description in cursor.description]
+    return [dict(zip(keys, row)) for row in cursor]
 
 
 class MemberMatcher:

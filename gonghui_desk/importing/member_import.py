@@ -32,6 +32,8 @@ from gonghui_desk.importing.common import (
     RowProblem,
     check_mapping,
     data_rows,
+    import_cache,
+    live_members_among,
     person_name,
     print_problems,
     print_source,
@@ -48,7 +50,7 @@ from gonghui_desk.union import (
     ensure_sub_unit_path,
     find_sub_unit_by_path,
     split_path,
-    sub_unit_paths,
+    sub_units,
 )
 
 IMPORT_REASON = "导入名册"
@@ -91,12 +93,18 @@ class ImportPlan(ImportPlanBase):
 def plan_import(db: sqlite_utils.Database, source: ImportSource, mapping: dict[int, str] | None = None, *,
                 sub_unit_choices: dict[str, int | None] | None = None, progress: Progress | None = None,
                 is_cancelled: IsCancelled | None = None, today: dt.date | None = None) -> ImportPlan:
-    """Check every data row and decide what it does. Reads the database, writes nothing."""
+    """Check every data row and decide what it does. Reads the database, writes nothing.
+
+    The rows are checked first; then the members they may be (by ID number, and by name for the
+    duplicate warnings) are read with one query each, so planning costs the same whatever the
+    size of the roster already in the database."""
     mapping = dict(sorted((source.mapping if mapping is None else mapping).items()))
     check_mapping(mapping, source.headers, MEMBER_IMPORT_FIELDS, form_name="会员名册")
     planner = _RowPlanner(db, sub_unit_choices or {}, today or dt.date.today())
-    rows = [planner.plan(row_number, raw) for row_number, raw in
-            data_rows(source, mapping, MEMBER_SYNONYMS, progress=progress, is_cancelled=is_cancelled)]
+    checked = [planner.check(row_number, raw) for row_number, raw in
+               data_rows(source, mapping, MEMBER_SYNONYMS, progress=progress, is_cancelled=is_cancelled)]
+    existing = _Existing(db, [row.number for row in checked if row.number], [row.name for row in checked])
+    rows = [planner.decide(row, existing) for row in checked]
     used = {row.sub_unit_path for row in rows if row.action != "invalid"}
     unknown = [path for path in planner.units.unknown if path in used]
     return ImportPlan(source, mapping, rows, unknown,
@@ -108,7 +116,8 @@ class _SubUnits:
 
     def __init__(self, db: sqlite_utils.Database, choices: dict[str, int | None]):
         self.db = db
-        self.paths = sub_unit_paths(db)  # id -> path of every live sub-unit
+        self.units = sub_units(db)  # read once: finding a path does not read the tree again
+        self.paths = {unit.id: unit.path for unit in self.units}  # id -> path of every live sub-unit
         for path, unit_id in choices.items():
             if unit_id is not None and unit_id not in self.paths:
                 raise UserError(f"为“{path}”选择的部门/工会小组已不存在，请重新选择。")
@@ -120,7 +129,7 @@ class _SubUnits:
     def target(self, path: str, *, is_group: bool) -> int | None:
         """The id the path will map to, or None when the import creates it."""
         if path not in self._found:
-            self._found[path] = find_sub_unit_by_path(self.db, path)
+            self._found[path] = find_sub_unit_by_path(self.db, path, units=self.units)
             if self._found[path] is None:
                 self.unknown.append(path)
         if self._found[path] is None and is_group:
@@ -133,15 +142,16 @@ class _SubUnits:
 
 
 class _Existing:
-    """Every live member, loaded with one query and indexed for the duplicate checks."""
+    """The live members a file's rows may be: those with one of its ID numbers (whole rows, for the
+    updates) and those with one of its names (for the duplicate checks), each read with one query."""
 
-    def __init__(self, db: sqlite_utils.Database):
-        self.by_id_number: dict[str, dict] = {}
+    def __init__(self, db: sqlite_utils.Database, numbers: list[str], names: list[str]):
+        self.by_id_number: dict[str, dict] = {
+            member["id_number"]: member
+            for member in live_members_among(db, "id_number", numbers)}
         self.by_name_birth: dict[tuple, list[dict]] = {}
         self.by_name_unit: dict[tuple, list[dict]] = {}
-        for member in db.query("SELECT * FROM members WHERE voided_at IS NULL"):
-            if member["id_number"]:
-                self.by_id_number[member["id_number"]] = member
+        for member in live_members_among(db, "name", names, columns="id, name, id_number, birth_date, sub_unit_id"):
             if member["birth_date"]:
                 self.by_name_birth.setdefault((member["name"], member["birth_date"]), []).append(member)
             if member["sub_unit_id"] is not None:
@@ -158,51 +168,70 @@ class _Existing:
         return None
 
 
+@dataclass
+class _CheckedRow:
+    """A row checked on its own (and against the rows above it), before it is matched to the roster."""
+    row_number: int
+    name: str
+    values: dict
+    number: str | None
+    path: str
+    unit_id: int | None
+    status: str | None
+    status_date: str | None
+    problems: list[RowProblem]
+
+    def add(self, key: str, message: str, severity: str = "error") -> None:
+        self.problems.append(RowProblem(self.row_number, key, MEMBER_IMPORT_FIELDS[key], message, severity))
+
+
 class _RowPlanner:
     def __init__(self, db: sqlite_utils.Database, sub_unit_choices: dict[str, int | None], today: dt.date):
         self.today = today
-        self.existing = _Existing(db)
         self.units = _SubUnits(db, sub_unit_choices)
         self.blank = _blank_member(db)
         self.first_row_of_id: dict[str, int] = {}
         self.first_row_of_row: dict[tuple, int] = {}  # rows without an ID number, by all their cells
 
-    def plan(self, row_number: int, raw: dict) -> PlannedRow:
+    def check(self, row_number: int, raw: dict) -> _CheckedRow:
+        """The checks that need nothing but the row, the rows above it and the sub-unit tree."""
         unreadable = unreadable_cells(raw)
         problems = [RowProblem(row_number, key, MEMBER_IMPORT_FIELDS[key], message) for key, message in unreadable]
         # a name padded with spaces to line up ("张  三") is the name without them, as the other importers read it
         member_raw = {"name": None, **{k: v for k, v in raw.items() if k in FIELD_BY_KEY},
                       **({"name": person_name(raw["name"])} if "name" in raw else {})}
         normalized = normalize_member(member_raw, today=self.today)
+        unreadable_keys = {key for key, _message in unreadable}
         problems += [RowProblem(row_number, p.field, p.label, p.message, p.severity) for p in normalized.problems
-                     if p.field not in {key for key, _message in unreadable}]  # not "姓名不能为空" after "#N/A"
-
-        def add(key: str, message: str, severity: str = "error") -> None:
-            problems.append(RowProblem(row_number, key, MEMBER_IMPORT_FIELDS[key], message, severity))
-
+                     if p.field not in unreadable_keys]  # not "姓名不能为空" after "#N/A"
         values = normalized.values
-        name = values.get("name") or cell_text(raw.get("name"))
         path, is_group = _sub_unit_path(raw)
-        unit_id = self.units.target(path, is_group=is_group) if path else None
-        status = _status(raw, add)
-        status_date = _status_date(raw, add)
-
-        number = values.get("id_number")
-        if number:
-            first = self.first_row_of_id.setdefault(number, row_number)
+        row = _CheckedRow(row_number, values.get("name") or cell_text(raw.get("name")), values,
+                          values.get("id_number"), path,
+                          self.units.target(path, is_group=is_group) if path else None, None, None, problems)
+        row.status = _status(raw, row.add)
+        row.status_date = _status_date(raw, row.add)
+        if row.number:
+            first = self.first_row_of_id.setdefault(row.number, row_number)
             if first != row_number:
-                add("id_number", f"身份证号与第{first}行重复，同一个人在文件中只能出现一次")
+                row.add("id_number", f"身份证号与第{first}行重复，同一个人在文件中只能出现一次")
         elif raw:
             same = tuple(sorted((key, cell_text(value)) for key, value in raw.items()))
             first = self.first_row_of_row.setdefault(same, row_number)
             if first != row_number:
-                add("name", f"与第{first}行完全相同，同一个人在文件中只能出现一次"
-                            "（如果确是同名的两个人，请填写身份证号加以区分）")
-        member = self.existing.by_id_number.get(number) if number else None
+                row.add("name", f"与第{first}行完全相同，同一个人在文件中只能出现一次"
+                                "（如果确是同名的两个人，请填写身份证号加以区分）")
+        return row
+
+    def decide(self, row: _CheckedRow, existing: _Existing) -> PlannedRow:
+        """Match the checked row to the roster: a new member, an update, or unchanged."""
+        values, name, path, unit_id, add = row.values, row.name, row.path, row.unit_id, row.add
+        status_date = row.status_date
+        member = existing.by_id_number.get(row.number) if row.number else None
         changes: dict = {}
         if member is None:
             planned_values = {**self.blank, **values}
-            similar = self.existing.similar(name, values.get("birth_date"), unit_id, without_id_only=bool(number))
+            similar = existing.similar(name, values.get("birth_date"), unit_id, without_id_only=bool(row.number))
             if similar:
                 other, matched = similar
                 add("name", f"可能与已有会员“{other['name']}”（编号 {other['id']}）重复：姓名和{matched}相同，"
@@ -215,18 +244,18 @@ class _RowPlanner:
                                  "请核对身份证号是否填错", "warning")
             if path and (unit_id is None or unit_id != member["sub_unit_id"]):  # None: created by the import
                 changes["sub_unit"] = (self.units.display(member["sub_unit_id"]), self.units.display(unit_id, path))
-            if status and status != member["status"]:
-                changes["status"] = (member["status"], status)
+            if row.status and row.status != member["status"]:
+                changes["status"] = (member["status"], row.status)
                 status_date = status_date or self.today.isoformat()
 
-        if any(p.severity == "error" for p in problems):
+        if any(p.severity == "error" for p in row.problems):
             action = "invalid"
         elif member is None:
             action = "new"
         else:
             action = "update" if changes else "unchanged"
-        return PlannedRow(row_number, action, name, planned_values, path, status,
-                          member["id"] if member else None, changes, problems, status_date)
+        return PlannedRow(row.row_number, action, name, planned_values, path, row.status,
+                          member["id"] if member else None, changes, row.problems, status_date)
 
 
 def _blank_member(db: sqlite_utils.Database) -> dict:
@@ -283,7 +312,7 @@ def commit_import(db: sqlite_utils.Database, plan: ImportPlan, *, skip_invalid: 
     total = len(to_write)
     created = updated = 0
     try:
-        with transaction(db) as conn:
+        with import_cache(db.conn), transaction(db) as conn:
             units_before = conn.execute("SELECT count(*) FROM sub_units").fetchone()[0]
             unit_ids = _sub_unit_ids(db, plan, to_write)
             current = _members_by_id(db, [row.member_id for row in to_write if row.action == "update"])
@@ -311,21 +340,23 @@ def commit_import(db: sqlite_utils.Database, plan: ImportPlan, *, skip_invalid: 
 
 def _members_by_id(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict]:
     """The live members among ``ids`` (only the rows an import updates, never the whole table)."""
-    found: dict[int, dict] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        sql = f"SELECT * FROM members WHERE voided_at IS NULL AND id IN ({', '.join('?' * len(chunk))})"
-        found.update((m["id"], m) for m in db.query(sql, chunk))
-    return found
+    return {member["id"]: member for member in live_members_among(db, "id", ids)}
 
 
 def _sub_unit_ids(db: sqlite_utils.Database, plan: ImportPlan, rows: list[PlannedRow]) -> dict[str, int]:
     """Path -> sub_units.id for the rows to write, creating the paths the user did not map."""
     ids = {}
+    units = sub_units(db)  # read again only after a path was created
     for path in dict.fromkeys(row.sub_unit_path for row in rows if row.sub_unit_path):
         chosen = plan.sub_unit_choices.get(path)
-        ids[path] = chosen if chosen is not None else \
-            ensure_sub_unit_path(db, path, kind=plan.sub_unit_kinds.get(path, "部门"))
+        if chosen is not None:
+            ids[path] = chosen
+            continue
+        found = find_sub_unit_by_path(db, path, units=units)
+        if found is None:
+            found = ensure_sub_unit_path(db, path, kind=plan.sub_unit_kinds.get(path, "部门"))
+            units = sub_units(db)
+        ids[path] = found
     return ids
 
 
@@ -339,7 +370,7 @@ def _apply_update(store: MemberStore, row: PlannedRow, current: dict[int, dict],
         values["sub_unit_id"] = unit_id
     changed = bool(store.update_clean(row.member_id, values, current=member))
     if "status" in row.changes:
-        store.change_status(row.member_id, row.status, row.status_date, IMPORT_REASON)
+        store.change_status(row.member_id, row.status, row.status_date, IMPORT_REASON, current=member)
         changed = True
     return changed
 

@@ -22,9 +22,16 @@ from openpyxl.utils import column_index_from_string
 from xlrd.compdoc import CompDoc, CompDocError
 
 try:  # openpyxl's sheet parser: tells a formula saved without its result from an empty cell
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
 except ImportError:  # another openpyxl: such formulas then read as empty cells
-    FORMULA_TAG, WorkSheetParser = None, object
+    FORMULA_TAG, INLINE_STRING, WorkSheetParser = None, None, object
+try:  # openpyxl's workbook reader and read-only sheet, to open a workbook without sizing its sheets
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+except ImportError:  # another openpyxl: load_workbook
+    ExcelReader = ReadOnlyWorksheet = None
 
 from gonghui_desk.errors import UserError
 from gonghui_desk.jobs import IsCancelled, check_cancel
@@ -170,7 +177,8 @@ def _collect(source: Iterable[Iterable], is_cancelled: IsCancelled | None) -> tu
     for number, row in enumerate(source, start=1):
         if number % CANCEL_CHECK_INTERVAL == 0:
             check_cancel(is_cancelled)
-        cells = [None if is_blank(value) else value for value in row]
+        # is_blank, written out: this runs for every cell of the file
+        cells = [None if value is None or (isinstance(value, str) and not value.strip()) else value for value in row]
         while cells and cells[-1] is None:
             cells.pop()
         if not cells:
@@ -198,7 +206,7 @@ def _read_xlsx(path: Path, sheet: str | None, is_cancelled: IsCancelled | None) 
     with open(path, "rb") as fh, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # styles and data-validation extensions openpyxl skips
         try:
-            workbook = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+            workbook = _load_read_only(fh)
         except Exception as exc:  # a zip that is not a workbook fails in many different ways
             kind = _zip_kind(path)
             what = f"它实际上是{_spaced(kind)}，不是 Excel 工作簿" if kind else "它已损坏或不是 Excel 工作簿"
@@ -230,11 +238,86 @@ def _zip_kind(path: Path) -> str | None:
     return next((kind for prefix, kind in OTHER_ZIP_MEMBERS if any(m.startswith(prefix) for m in members)), None)
 
 
+if ExcelReader is not None and hasattr(ReadOnlyWorksheet, "_get_size") and \
+        hasattr(ExcelReader, "read_worksheets"):
+    class _UnsizedSheet(ReadOnlyWorksheet):
+        """openpyxl's read-only sheet, not sized when the workbook is opened. A sheet written without
+        a <dimension> (openpyxl's write-only files, the app's own exports) is otherwise parsed to its
+        end just to size it; the importer resets the size (some programs write a wrong one) and reads
+        every row anyway."""
+
+        def _get_size(self):
+            pass
+
+    class _ReadOnlyReader(ExcelReader):
+        """``load_workbook(read_only=True)`` with :class:`_UnsizedSheet` for its worksheets, and the shared
+        strings (the text cells of files saved by Excel and WPS) read by :func:`_inline_text`."""
+
+        def read_strings(self):
+            part = self.package.find(SHARED_STRINGS)
+            if part is None or getattr(self, "rich_text", False):
+                return super().read_strings()
+            string_tag = f"{{{SHEET_MAIN_NS}}}si"
+            strings = []
+            with self.archive.open(part.PartName[1:]) as source:
+                for _event, element in iterparse(source):
+                    if element.tag == string_tag:
+                        strings.append(_inline_text(element).replace("x005F_", ""))  # as openpyxl reads them
+                        element.clear()
+            self.shared_strings = strings
+
+        def read_worksheets(self):
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    continue
+                worksheet = _UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                worksheet.sheet_state = sheet.state
+                self.wb._sheets.append(worksheet)
+
+    def _load_read_only(fh):
+        reader = _ReadOnlyReader(fh, read_only=True, data_only=True)
+        reader.read()
+        return reader.wb
+else:  # another openpyxl
+    def _load_read_only(fh):
+        return openpyxl.load_workbook(fh, read_only=True, data_only=True)
+
+
+def _inline_text(element) -> str:
+    """The text of an inline string (<is>), as openpyxl's ``Text.from_tree(element).content`` reads
+    it (the last <t>, then the <t> of each rich-text run <r>), without building its objects: the
+    app's own exports write every text cell this way, and that was most of the time of reading them."""
+    plain = None
+    runs = []
+    for child in element:
+        tag = child.tag.rpartition("}")[2]
+        if tag == "t":
+            plain = child.text
+        elif tag == "r":
+            text = None
+            for part in child:
+                if part.tag.rpartition("}")[2] == "t":
+                    text = part.text
+            if text is not None:
+                runs.append(text)
+    return "".join(([plain] if plain is not None else []) + runs)
+
+
 class _CellParser(WorkSheetParser):
     """openpyxl's read-only parser with data_only=True, but a formula without a stored result comes
-    back as :class:`FormulaWithoutValue` instead of None (an empty-text result stays empty)."""
+    back as :class:`FormulaWithoutValue` instead of None (an empty-text result stays empty), and an
+    inline string is read by :func:`_inline_text`."""
 
     def parse_cell(self, element):
+        inline = element.find(INLINE_STRING) if element.get("t") == "inlineStr" else None
+        if inline is not None:
+            element.remove(inline)  # openpyxl then reads the cell as empty; its text is read here
+            cell = super().parse_cell(element)
+            cell["value"], cell["data_type"] = _inline_text(inline), "s"
+            return cell
         cell = super().parse_cell(element)
         if cell["value"] is None and element.get("t", "n") == "n":
             formula = element.find(FORMULA_TAG)
