@@ -168,9 +168,10 @@ IMPORTERS = {
 def main(argv: list[str] | None = None) -> int:
     from gonghui_desk import modules
 
-    modules.load()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is not None or args.self_test:
+        modules.load()  # the window loads them itself, after its first paint on a large database (ui/main_window.py)
     if args.self_test:
         return _self_test()
     lock = None

@@ -2,8 +2,10 @@
 
 Each module registers, when imported, its providers: entries of a member's history
 (``history.register``), figures on the home page (``stats.register``) and records of the demo
-data (``demo.register_extension``). ``load()`` imports them all; the command line, the GUI's
-start-up and the benchmarks call it once, so nothing depends on import order by accident.
+data (``demo.register_extension``). ``load()`` imports them all; the command line, the benchmarks and the tests
+call it once at start, so nothing depends on import order by accident. The main window calls it before anything
+of it reads a registry: at once on a small database, after its first paint on a large one (where the home page's
+figures and reminders are computed after that paint anyway), so that importing them does not delay the window.
 """
 
 from __future__ import annotations
@@ -33,6 +35,18 @@ MODULES = (  # demo extensions run in this order: the hardship files exist befor
 )
 
 
+_loaded = False
+
+
 def load() -> None:
+    """Import every module of :data:`MODULES` (once: later calls return at once)."""
+    global _loaded
+    if _loaded:
+        return
     for name in MODULES:
         importlib.import_module(name)
+    _loaded = True
+
+
+def is_loaded() -> bool:
+    return _loaded

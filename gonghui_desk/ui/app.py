@@ -7,11 +7,17 @@ import sys
 import time
 from pathlib import Path
 
+# The Qt-free modules the start needs come before PySide6: once imported, PySide6 reads the source of every module
+# an import statement names (looking for "PySide6", for its __feature__ switching), 10–20 ms at start when the app
+# runs from its sources (a bundle has none). A module imported before it is read only if named again afterwards.
+from gonghui_desk import members, paths, privacy, settings, stats, union  # noqa: F401,I001  (see above)
+from gonghui_desk.db import connection, file_lock  # noqa: F401
+
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from gonghui_desk import APP_NAME, APP_TITLE, __version__, modules
+from gonghui_desk import APP_NAME, APP_TITLE, __version__
 from gonghui_desk.db.connection import DatabaseTooNewError, NotOurDatabaseError
 from gonghui_desk.errors import UserError
 from gonghui_desk.paths import resources_dir
@@ -60,8 +66,10 @@ def choose_font(app: QApplication) -> QFont:
 
 
 def setup_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication (reused if one exists, as under pytest-qt) with names, icon, texts and font."""
-    modules.load()
+    """The QApplication (reused if one exists, as under pytest-qt) with names, icon, texts and font.
+
+    The modules' registries (:func:`gonghui_desk.modules.load`) are loaded by the main window when it needs them.
+    """
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
@@ -117,12 +125,18 @@ def wait_for_jobs(msecs: int = 15000) -> None:
     Events are processed while waiting: a job's thread is told to quit through a queued signal.
     """
     deadline = time.monotonic() + msecs / 1000
-    for job in list(Job._running):
-        job.cancel()
-        while job.thread.isRunning() and time.monotonic() < deadline:
-            QCoreApplication.processEvents()
-            job.wait(20)
-    QCoreApplication.processEvents()
+    waited: set[Job] = set()
+    while True:
+        QCoreApplication.processEvents()  # may start a job (a timer's): waited for too
+        jobs = [job for job in list(Job._running) if job not in waited]
+        if not jobs or time.monotonic() >= deadline:
+            break
+        for job in jobs:
+            waited.add(job)
+            job.cancel()
+            while job.thread.isRunning() and time.monotonic() < deadline:
+                QCoreApplication.processEvents()
+                job.wait(20)
 
 
 ALREADY_RUNNING = f"{APP_TITLE}已在运行，已切换到正在运行的窗口。"
@@ -155,6 +169,7 @@ def run_gui(db_path: str | Path) -> int:
         guard.message_received.connect(lambda message: window.bring_to_front(requested_database(message)))
         restore_window_state(window)
         window.show()
+        app.processEvents()  # the first paint now; the first-run dialog and the daily backup come after it
         if not context.profile().is_set_up:
             window.show_first_run()
         window.start_auto_backup()

@@ -15,6 +15,19 @@ from gonghui_desk.db.file_lock import HEARTBEAT_INTERVAL, DatabaseInUseError, Da
 from gonghui_desk.members import MemberStore
 from gonghui_desk.union import UnionProfile, load_profile
 
+LARGE_UNION_MEMBERS = 5000  # above this, pages count and compute on worker threads
+
+
+def is_large_union(db) -> bool:
+    """Whether the members table is larger than :data:`LARGE_UNION_MEMBERS` rows (voided ones too).
+
+    Read from the largest row id (never below the number of rows: members are never deleted), one lookup in the
+    table's b-tree, where counting would scan the table: enough to choose between computing now and on a worker
+    thread.
+    """
+    row = db.execute("SELECT max(rowid) FROM members").fetchone()
+    return bool(row and row[0] and row[0] > LARGE_UNION_MEMBERS)
+
 
 class AppContext(QObject):
     """One per open database. Views connect to the signals to refresh themselves.

@@ -2,6 +2,10 @@
 
 Every figure card comes from :func:`gonghui_desk.stats.home_figures`, so the figures that later
 modules register with ``stats.register`` appear here without changing this view.
+
+On a large union (see :func:`gonghui_desk.ui.app_context.is_large_union`) the figures are counted on a worker
+thread with its own connection: the page shows "…" in its cards meanwhile, and the main window starts that work
+only after its first paint (``deferred``), so that start-up never waits for the counting.
 """
 
 from __future__ import annotations
@@ -13,9 +17,12 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLab
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from gonghui_desk import stats
+from gonghui_desk.ui.app_context import is_large_union
 from gonghui_desk.ui.charts import HorizontalBarChart
+from gonghui_desk.ui.workers import run_job, with_worker_db
 
 CARD_MIN_WIDTH = 150
+PENDING = "…"  # a figure still being counted
 
 
 def _date_text(day: dt.date) -> str:
@@ -64,11 +71,20 @@ class HomeView(QWidget):
     """The first page. ``action_requested`` carries "new_member", "import" or "profile"."""
 
     action_requested = Signal(str)
+    figures_shown = Signal()  # the figures (counted on a worker thread or not) are in the cards
 
-    def __init__(self, context, parent: QWidget | None = None, *, today: dt.date | None = None):
+    def __init__(self, context, parent: QWidget | None = None, *, today: dt.date | None = None,
+                 threaded: bool | None = None, deferred: bool = False):
+        """``threaded``: count the figures on a worker thread (None: only on a large union). ``deferred``: the
+        first threaded count waits for :meth:`start_deferred` (the main window calls it after its first paint;
+        a fallback timer starts it otherwise)."""
         super().__init__(parent)
         self.context = context
         self._today = today
+        self.threaded = threaded
+        self.job = None
+        self._again = False
+        self._deferred = deferred
         self.cards: list[FigureCard] = []
         self._columns = 0
         self.figures: stats.HomeFigures | None = None
@@ -151,15 +167,77 @@ class HomeView(QWidget):
         context.members_changed.connect(self.refresh)
         context.profile_changed.connect(self.refresh)
         context.visits_changed.connect(self.refresh)  # the care figures
-        self.refresh()
+        if deferred and self._use_thread():
+            self._show_header()
+            self._show_pending()
+        else:
+            self._deferred = False
+            self.refresh()
 
     # --- data --------------------------------------------------------------------------
     def today(self) -> dt.date:
         return self._today or dt.date.today()
 
+    def _use_thread(self) -> bool:
+        if self.threaded is not None:
+            return self.threaded
+        return is_large_union(self.context.db)
+
+    def start_deferred(self) -> None:
+        """Start the count that waited for the window's first paint (nothing when none waits)."""
+        if self._deferred:
+            self._deferred = False
+            self.refresh()
+
     def refresh(self) -> None:
-        profile = self.context.profile()
+        if self._deferred:  # the first count has not started yet: it will read the current data
+            return
+        self._show_header()
+        if not self._use_thread():
+            self.show_figures(stats.home_figures(self.context.db, self.today()))
+            return
+        if self.job is not None:
+            self._again = True  # a change while counting: count again when this run ends
+            return
         today = self.today()
+
+        def count(db, progress, is_cancelled):
+            return stats.home_figures(db, today)
+
+        if self.figures is None:
+            self._show_pending()
+        # no parent: the job may outlive the page (another database opened meanwhile)
+        self.job = run_job(None, "统计首页数字", with_worker_db(self.context, count), on_done=self._counted,
+                           on_error=self._failed, show_dialog=False)
+        self.job.ended.connect(self._job_ended)
+
+    def _counted(self, figures: stats.HomeFigures) -> None:
+        try:
+            self.show_figures(figures)
+        except RuntimeError:  # the page was deleted meanwhile (another database opened)
+            pass
+
+    def _failed(self, exc: BaseException) -> None:
+        try:
+            self.as_of_label.setText(f"主要数字统计失败：{exc}")
+        except RuntimeError:
+            pass
+
+    def _job_ended(self) -> None:
+        self.job = None
+        if self._again:
+            self._again = False
+            try:
+                self.refresh()
+            except RuntimeError:
+                pass
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Wait for a running count (tests); its result arrives with the next processed events."""
+        return self.job.wait(msecs) if self.job is not None else True
+
+    def _show_header(self) -> None:
+        profile = self.context.profile()
         if profile.is_set_up:
             self.name_label.setText(profile.name)
             parts = [f"{profile.kind}工会"]
@@ -179,17 +257,30 @@ class HomeView(QWidget):
             self.details_label.setText("请先填写本工会的名称和单位类型，报表和文书中的称呼都由此而来。")
             self.setup_button.show()
 
-        self.figures = stats.home_figures(self.context.db, today)
-        self.as_of_label.setText(f"主要数字（统计截至 {_date_text(today)}）")
+    def _show_pending(self) -> None:
+        """The member figures' cards with "…", while the figures are counted."""
+        today = self.today()
+        self.as_of_label.setText("主要数字（正在统计…）")
+        labels = ("在册会员", f"{today.year}年新入会", "女会员", "退休会员", "农民工会员")  # as stats.home_figures
+        self._set_cards([stats.Figure(label, PENDING, unit="") for label in labels])
+        self.chart.set_data([])
+        self.chart.set_empty_text("正在统计…")
+
+    def show_figures(self, figures: stats.HomeFigures) -> None:
+        self.figures = figures
+        self.as_of_label.setText(f"主要数字（统计截至 {_date_text(self.today())}）")
+        self._set_cards(figures.figures)
+        self.chart.set_data(figures.by_sub_unit)
+        self.chart.set_empty_text("还没有会员。可在“会员”页新增会员，或导入已有的会员名册。")
+        self.figures_shown.emit()
+
+    def _set_cards(self, figures: list[stats.Figure]) -> None:
         for card in self.cards:
             self.cards_grid.removeWidget(card)
             card.deleteLater()
-        self.cards = [FigureCard(figure) for figure in self.figures.figures]
+        self.cards = [FigureCard(figure) for figure in figures]
         self._columns = 0
         self._place_cards()
-
-        self.chart.set_data(self.figures.by_sub_unit)
-        self.chart.set_empty_text("还没有会员。可在“会员”页新增会员，或导入已有的会员名册。")
 
     def set_reminders(self, reminders: list[str]) -> None:
         """Show ``reminders`` (one line each), or 暂无提醒. Later modules feed this box."""

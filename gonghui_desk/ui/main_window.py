@@ -1,33 +1,35 @@
-"""The main window: navigation on the left, one page per module, menus and the status bar."""
+"""The main window: navigation on the left, one page per module, menus and the status bar.
+
+Start-up builds the navigation, the status bar and the home page only. Every other page is built, and its module
+imported, when it is first shown or its attribute (``window.members_view`` …) first read; until then a
+:class:`PageSlot` holds its place in the stack. On a large database the home page's figures and reminders are
+computed on worker threads that start after the window's first paint, and the modules' registries
+(:func:`gonghui_desk.modules.load`) are loaded then too, so that the window appears without waiting for them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
                                QMessageBox, QStackedWidget, QWidget)
 
-from gonghui_desk import APP_TITLE, __version__, backup
+from gonghui_desk import APP_TITLE, __version__, modules
 from gonghui_desk.errors import UserError
-from gonghui_desk.ui.app_context import AppContext, open_asking
-from gonghui_desk.ui.backup_view import BackupView
-from gonghui_desk.ui.care_view import CareView
-from gonghui_desk.ui.events_view import EventsView
-from gonghui_desk.ui.hardship_view import HardshipView
+from gonghui_desk.ui.app_context import AppContext, is_large_union, open_asking
 from gonghui_desk.ui.home_view import HomeView
-from gonghui_desk.ui.honours_view import HonoursView
-from gonghui_desk.ui.members_view import MembersView
 from gonghui_desk.ui.placeholder_view import PlaceholderView
-from gonghui_desk.ui.proposals_view import ProposalsView
-from gonghui_desk.ui.recycle_bin_view import RecycleBinView
 from gonghui_desk.ui.reminders_panel import RemindersPanel
-from gonghui_desk.ui.summary_view import SummaryView
-from gonghui_desk.ui.upstream_view import UpstreamView
-from gonghui_desk.ui.workers import Job, run_job
+from gonghui_desk.ui.workers import Job, run_job, show_error
+
+# The pages' modules (and what they import: openpyxl, python-docx, the report builders…) are imported when
+# their page is first shown: see MainWindow.page.
 
 ACCENT = "#b8322a"
 
@@ -78,12 +80,85 @@ NAVIGATION_ORDER = ("home", "members", "care", "aid", "events", "honours", "prop
                     "recycle_bin", "backups")
 
 
+# The built pages: navigation key -> (title, factory name). A page's module is imported and its widget built
+# when the page is first shown (or its attribute first read): start-up builds only the home page.
+PAGE_FACTORIES: dict[str, tuple[str, str]] = {
+    "members": ("会员", "_new_members_view"),
+    "care": ("慰问走访", "_new_care_view"),
+    "aid": ("困难帮扶", "_new_hardship_view"),
+    "events": ("活动竞赛", "_new_events_view"),
+    "honours": ("荣誉", "_new_honours_view"),
+    "proposals": ("职代会提案", "_new_proposals_view"),  # the navigation shows 教代会提案 for a school
+    "summary": ("工作总结", "_new_summary_view"),
+    "reports": ("上报报表", "_new_upstream_view"),
+    "recycle_bin": ("回收站", "_new_recycle_bin_view"),
+    "backups": ("备份与恢复", "_new_backup_view"),  # always the last page
+}
+
+# Fallback for background work waiting for the first paint (a window that is never shown, as in some tests).
+FIRST_PAINT_FALLBACK_MS = 1000
+
+
+class PageSlot(QWidget):
+    """Holds a page's place in the stack until the page is first shown; then the page replaces it."""
+
+    def __init__(self, key: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.key = key
+
+
+class Pages(Mapping):
+    """``window.pages``: key -> page, in navigation order. Reading a page builds it if it is not built yet;
+    ``key in pages``, ``len`` and iterating over the keys do not."""
+
+    def __init__(self, window: "MainWindow"):
+        self._window = window
+        self._keys: list[str] = []
+        self.built: dict[str, QWidget] = {}
+
+    def add(self, key: str, page: QWidget | None) -> None:
+        self._keys.append(key)
+        if page is not None:
+            self.built[key] = page
+
+    def __getitem__(self, key: str) -> QWidget:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._window.page(key)
+
+    def __contains__(self, key) -> bool:
+        return key in self._keys
+
+    def __iter__(self):
+        return iter(list(self._keys))
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def _page_property(key: str, doc: str) -> property:
+    return property(lambda self: self.page(key), doc=doc)
+
+
 class MainWindow(QMainWindow):
+    # The pages, built on first use (see PAGE_FACTORIES): reading one of these builds its page.
+    members_view = _page_property("members", "会员")
+    care_view = _page_property("care", "慰问走访")
+    hardship_view = _page_property("aid", "困难帮扶")
+    events_view = _page_property("events", "活动竞赛")
+    honours_view = _page_property("honours", "荣誉")
+    proposals_view = _page_property("proposals", "职代会提案 / 教代会提案")
+    summary_view = _page_property("summary", "工作总结")
+    upstream_view = _page_property("reports", "上报报表")
+    recycle_bin_view = _page_property("recycle_bin", "回收站")
+    backup_view = _page_property("backups", "备份与恢复")
+
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.context: AppContext = context
-        self.pages: dict[str, QWidget] = {}
+        self.pages = Pages(self)
         self.backup_job: Job | None = None
+        self._painted = self._closed = False
         self.resize(1200, 760)
         self.setMinimumSize(QSize(900, 600))
         self.setStyleSheet(STYLE_SHEET)
@@ -95,10 +170,13 @@ class MainWindow(QMainWindow):
         from gonghui_desk.ui.lock_screen import IdleLock
 
         self.idle_lock = IdleLock(self)  # locks after the idle minutes when the database has a password
+        self.installEventFilter(self)  # the first paint starts the home page's background work (eventFilter)
+        QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self, self._start_background)  # never shown (tests)
 
     # --- building ----------------------------------------------------------------------
     def _build_pages(self) -> None:
-        """(Re)build the navigation and pages for ``self.context``."""
+        """(Re)build the navigation and the home page for ``self.context``; the other pages wait in the stack
+        (:class:`PageSlot`) until first shown."""
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -111,33 +189,22 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.navigation)
         layout.addWidget(self.stack, 1)
 
-        self.pages = {}
-        self.home_view = HomeView(self.context)
+        self.pages = Pages(self)
+        if not is_large_union(self.context.db):
+            modules.load()  # the home page counts its figures now (on a large database: after the first paint)
+        # the home page's figures and reminders go to worker threads on a large database: they start after the
+        # window's first paint (see _start_background), never delaying it
+        self.home_view = HomeView(self.context, deferred=True)
         self.home_view.action_requested.connect(self._home_action)
         self._add_page("home", "首页", self.home_view)
-        self.members_view = MembersView(self.context)
-        self._add_page("members", "会员", self.members_view)
-        self._build_care_pages()
-        self.hardship_view = HardshipView(self.context)
-        self._add_page("aid", "困难帮扶", self.hardship_view)
-        self.events_view = EventsView(self.context)
-        self._add_page("events", "活动竞赛", self.events_view)
-        self._add_coming_pages(until="honours")  # the navigation keeps its order (NAVIGATION_ORDER)
-        self.honours_view = HonoursView(self.context)
-        self._add_page("honours", "荣誉", self.honours_view)
-        self.proposals_view = ProposalsView(self.context)
-        self._add_page("proposals", self.proposals_view.page_title(), self.proposals_view)  # 职代会提案 / 教代会提案
-        self.summary_view = SummaryView(self.context)
-        self._add_page("summary", "工作总结", self.summary_view)
-        self.upstream_view = UpstreamView(self.context)
-        self._add_page("reports", "上报报表", self.upstream_view)
-        self.recycle_bin_view = RecycleBinView(self.context)  # 回收站: voided records, restorable
-        self.recycle_bin_view.restored.connect(self._records_restored)
-        self._add_page("recycle_bin", "回收站", self.recycle_bin_view)
+        self.reminders_panel = RemindersPanel(self.context, deferred=True)
+        self.home_view.set_reminders_widget(self.reminders_panel)
+        for key in NAVIGATION_ORDER[1:]:
+            self._add_coming_pages(until=key)  # the navigation keeps its order (NAVIGATION_ORDER)
+            if key in PAGE_FACTORIES:
+                self._add_page(key, PAGE_FACTORIES[key][0], None)
         self._add_coming_pages()
-        self.backup_view = BackupView(self.context, self)  # 备份与恢复: always the last page
-        self._add_page("backups", "备份与恢复", self.backup_view)
-        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self._row_changed)
         self.navigation.setCurrentRow(0)
         old = self.takeCentralWidget()
         self.setCentralWidget(central)
@@ -154,6 +221,134 @@ class MainWindow(QMainWindow):
                                        "同一时间只能在一台电脑上打开。")
         self.refresh_member_count()
         self.refresh_profile()
+        if self._painted:  # another database opened: its home page starts its background work at once
+            self._start_background()
+
+    def page(self, key: str) -> QWidget:
+        """The page ``key``, built now (its module imported) if it was not built yet."""
+        page = self.pages.built.get(key)
+        if page is not None:
+            return page
+        if key not in PAGE_FACTORIES:
+            raise KeyError(key)
+        modules.load()  # the pages use the modules' registries (no-op once loaded)
+        slot = next(self.stack.widget(i) for i in range(self.stack.count())
+                    if isinstance(self.stack.widget(i), PageSlot) and self.stack.widget(i).key == key)
+        page = getattr(self, PAGE_FACTORIES[key][1])()
+        self.pages.built[key] = page
+        index = self.stack.indexOf(slot)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(slot)
+        slot.deleteLater()
+        self.stack.setCurrentIndex(current)
+        return page
+
+    def built_page(self, key: str) -> QWidget | None:
+        """The page ``key`` if it was built, else None (nothing is built)."""
+        return self.pages.built.get(key)
+
+    def build_all_pages(self) -> list[QWidget]:
+        """Every page, built now (the self-check builds them all, so that a page that cannot be built shows)."""
+        return [self.pages[key] for key in self.pages]
+
+    def _row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.navigation.item(row).data(Qt.UserRole)
+        if key in PAGE_FACTORIES:
+            try:
+                self.page(key)
+            except Exception as exc:  # noqa: BLE001 - a page that cannot be built: say so, stay where we were
+                exc.traceback_text = traceback.format_exc()  # type: ignore[attr-defined]  # the box's details
+                show_error(self, f"无法打开“{self.navigation.item(row).text()}”", exc)
+                self.navigation.blockSignals(True)
+                self.navigation.setCurrentRow(self.stack.currentIndex())
+                self.navigation.blockSignals(False)
+                return
+        self.stack.setCurrentIndex(row)
+
+    # the factories of PAGE_FACTORIES: each imports its page's module
+    def _new_members_view(self) -> QWidget:
+        from gonghui_desk.ui.members_view import MembersView
+
+        return MembersView(self.context)
+
+    def _new_care_view(self) -> QWidget:
+        from gonghui_desk.ui.care_view import CareView
+
+        return CareView(self.context)
+
+    def _new_hardship_view(self) -> QWidget:
+        from gonghui_desk.ui.hardship_view import HardshipView
+
+        return HardshipView(self.context)
+
+    def _new_events_view(self) -> QWidget:
+        from gonghui_desk.ui.events_view import EventsView
+
+        return EventsView(self.context)
+
+    def _new_honours_view(self) -> QWidget:
+        from gonghui_desk.ui.honours_view import HonoursView
+
+        return HonoursView(self.context)
+
+    def _new_proposals_view(self) -> QWidget:
+        from gonghui_desk.ui.proposals_view import ProposalsView
+
+        return ProposalsView(self.context)
+
+    def _new_summary_view(self) -> QWidget:
+        from gonghui_desk.ui.summary_view import SummaryView
+
+        return SummaryView(self.context)
+
+    def _new_upstream_view(self) -> QWidget:
+        from gonghui_desk.ui.upstream_view import UpstreamView
+
+        return UpstreamView(self.context)
+
+    def _new_recycle_bin_view(self) -> QWidget:
+        from gonghui_desk.ui.recycle_bin_view import RecycleBinView
+
+        view = RecycleBinView(self.context)  # 回收站: voided records, restorable
+        view.restored.connect(self._records_restored)
+        return view
+
+    def _new_backup_view(self) -> QWidget:
+        from gonghui_desk.ui.backup_view import BackupView
+
+        return BackupView(self.context, self)  # 备份与恢复
+
+    # --- after the first paint ---------------------------------------------------------------
+    def eventFilter(self, watched, event) -> bool:
+        """Watches this window (installed in __init__) for its first paint only, then removes itself."""
+        if watched is self and event.type() == QEvent.Paint and not self._painted:
+            self._painted = True
+            self.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._start_background)  # after this paint has reached the screen
+        return False
+
+    def _start_background(self) -> None:
+        """Start the home page's deferred work (figures and reminders on a large database); idempotent."""
+        if self._closed:
+            return
+        modules.load()  # what the figures and reminders read (history, figure and reminder providers…)
+        try:
+            self.home_view.start_deferred()
+            self.reminders_panel.start_deferred()
+        except RuntimeError:  # the window was deleted before the fallback timer fired
+            pass
+
+    def closeEvent(self, event) -> None:
+        super().closeEvent(event)
+        if event.isAccepted():
+            self._closed = True  # no background work starts for a closed window
+
+    def showEvent(self, event) -> None:
+        self._closed = False
+        super().showEvent(event)
 
     def _add_coming_pages(self, until: str | None = None) -> None:
         """The placeholders of the modules not built yet and not added so far, in order; with
@@ -166,14 +361,6 @@ class MainWindow(QMainWindow):
                 continue
             page = PlaceholderView(self._module_title(module), module.summary, module.features)
             self._add_page(module.key, self._module_title(module), page, coming=True)
-
-    # --- care (慰问走访) -----------------------------------------------------------------
-    def _build_care_pages(self) -> None:
-        """The 慰问走访 page and the home page's reminder list."""
-        self.care_view = CareView(self.context)
-        self._add_page("care", "慰问走访", self.care_view)
-        self.reminders_panel = RemindersPanel(self.context)
-        self.home_view.set_reminders_widget(self.reminders_panel)
 
     def open_occasions_dialog(self):
         self.show_page("care")
@@ -196,15 +383,16 @@ class MainWindow(QMainWindow):
 
     def _records_restored(self, areas) -> None:
         """The 回收站 restored records: the pages without a context signal of their own read again."""
-        if "reports" in areas:
+        if "reports" in areas and self.built_page("summary") is not None:  # a page built later reads anew
             self.summary_view.refresh()
-        if "forms" in areas:
+        if "forms" in areas and self.built_page("reports") is not None:
             self.upstream_view.refresh_mappings()
 
     def _module_title(self, module: ModuleInfo) -> str:
         return module.title
 
-    def _add_page(self, key: str, title: str, page: QWidget, *, coming: bool = False) -> None:
+    def _add_page(self, key: str, title: str, page: QWidget | None, *, coming: bool = False) -> None:
+        """A navigation entry and its place in the stack: ``page``, or a :class:`PageSlot` (None) until shown."""
         item = QListWidgetItem(title)
         item.setData(Qt.UserRole, key)
         item.setSizeHint(QSize(0, 40))
@@ -212,8 +400,8 @@ class MainWindow(QMainWindow):
             item.setForeground(QBrush(QColor("#8a8a8a")))
             item.setToolTip(f"{title}（即将推出）")
         self.navigation.addItem(item)
-        self.stack.addWidget(page)
-        self.pages[key] = page
+        self.stack.addWidget(page if page is not None else PageSlot(key))
+        self.pages.add(key, page)
         number = len(self.pages)
         if number <= 9:
             item.setToolTip((item.toolTip() or title) + f"　Ctrl+{number}")
@@ -264,10 +452,15 @@ class MainWindow(QMainWindow):
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = menu.addAction(text)
-        action.triggered.connect(lambda checked=False: slot())
+        action.triggered.connect(lambda checked=False: self._loaded_call(slot))
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         return action
+
+    @staticmethod
+    def _loaded_call(slot):
+        modules.load()  # a menu chosen before the first paint's background start: the registries first
+        return slot()
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -294,7 +487,7 @@ class MainWindow(QMainWindow):
                 self.navigation.item(self.page_keys().index(module.key)).setText(title)
         if "proposals" in self.pages:  # the congress word follows the union's kind: 职代会提案 / 教代会提案
             item = self.navigation.item(self.page_keys().index("proposals"))
-            title = self.proposals_view.page_title()
+            title = f"{profile.vocabulary.congress_short}提案"  # as ProposalsView.page_title(), without building it
             item.setText(title)
             item.setToolTip(title + (item.toolTip()[item.toolTip().find("　"):] if "　" in item.toolTip() else ""))
 
@@ -325,6 +518,7 @@ class MainWindow(QMainWindow):
         return getattr(self.upstream_view, method)()
 
     def _home_action(self, key: str) -> None:
+        modules.load()
         if key == "profile":
             self.open_profile_dialog()
         elif key == "new_member":
@@ -344,6 +538,7 @@ class MainWindow(QMainWindow):
         """The first-run dialog, window-modal over this window (does not block the caller)."""
         from gonghui_desk.ui.first_run_dialog import FirstRunDialog
 
+        modules.load()  # its demo data uses every module's demo extension
         dialog = FirstRunDialog(self.context, self)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.open()
@@ -463,6 +658,8 @@ class MainWindow(QMainWindow):
     # --- backups -------------------------------------------------------------------------
     def start_auto_backup(self, today: dt.date | None = None) -> Job:
         """Today's automatic backup on a worker thread; the result goes to the status bar."""
+        from gonghui_desk import backup
+
         db_path = self.context.db_path
 
         def job(progress, is_cancelled):

@@ -8,23 +8,49 @@ member's status to 退休, open the member's card, or open the pending visit; th
 offers the other actions on the same member.
 
 On a large union the reminders are computed on a worker thread (its own database connection),
-so the home page never waits for them.
+so the home page never waits for them; in the main window that work starts after the window's first paint
+(``deferred``), so that start-up does not share the processor with it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QMenu, QMessageBox, QSpinBox,
                                QVBoxLayout, QWidget)
 
-from gonghui_desk.care.reminders import KIND_TITLES, Reminder, all_kinds, reminders
 from gonghui_desk.settings import retirement_reminder_months, set_retirement_reminder_months
+from gonghui_desk.ui.app_context import LARGE_UNION_MEMBERS, is_large_union
 from gonghui_desk.ui.exports import print_button, print_list
 from gonghui_desk.ui.workers import run_job, with_worker_db
+
+if TYPE_CHECKING:
+    from gonghui_desk.care.reminders import Reminder
+
+# gonghui_desk.care.reminders (and the care modules it imports) is imported when reminders are first computed or
+# shown, not with this module: the home page is painted before that on a large database.
+
+
+def reminders(db, *, today: dt.date):
+    from gonghui_desk.care.reminders import reminders as compute
+
+    return compute(db, today=today)
+
+
+def _kind_titles() -> dict[str, str]:
+    from gonghui_desk.care.reminders import KIND_TITLES as titles
+
+    return titles
+
+
+def __getattr__(name):
+    if name == "KIND_TITLES":
+        return _kind_titles()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 ACTION_TIPS = {
     "record_visit": "点击登记慰问（已按提醒填好会员、类别和日期）",
@@ -33,7 +59,7 @@ ACTION_TIPS = {
     "open_visit": "点击打开这条慰问记录",
 }
 SHOWN_PER_KIND = 5  # lines shown of a group before its "还有 N 条" row
-THREAD_MEMBERS = 5000  # compute on a worker thread for unions larger than this
+THREAD_MEMBERS = LARGE_UNION_MEMBERS  # compute on a worker thread for unions larger than this
 
 _HEADER, _ITEM, _MORE = "header", "item", "more"
 _HEADER_BRUSH = QBrush(QColor("#333333"))
@@ -85,6 +111,8 @@ class ReminderListModel(QAbstractListModel):
         groups: dict[str, list[Reminder]] = {}
         for r in self._reminders:
             groups.setdefault(r.kind, []).append(r)
+        from gonghui_desk.care.reminders import KIND_TITLES, all_kinds
+
         kinds = all_kinds()
         order = [k for k in kinds if k in groups] + [k for k in groups if k not in kinds]
         lines: list[_Line] = []
@@ -156,13 +184,17 @@ class RemindersPanel(QWidget):
 
     loaded = Signal(int)  # how many reminders are shown
 
-    def __init__(self, context, parent=None, *, today: dt.date | None = None, threaded: bool | None = None):
+    def __init__(self, context, parent=None, *, today: dt.date | None = None, threaded: bool | None = None,
+                 deferred: bool = False):
+        """``threaded``: compute on a worker thread (None: only on a large union). ``deferred``: the first
+        threaded computation waits for :meth:`start_deferred` (the main window calls it after its first paint)."""
         super().__init__(parent)
         self.context = context
         self._today = today
         self.threaded = threaded
         self.job = None
         self._again = False
+        self._deferred = deferred
         self.dialog = None  # the dialog opened last (tests)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -206,7 +238,17 @@ class RemindersPanel(QWidget):
         layout.addWidget(self.view, 1)
         context.members_changed.connect(self.refresh)
         context.visits_changed.connect(self.refresh)
-        self.refresh()
+        if deferred and self._use_thread():
+            self.summary_label.setText("正在计算提醒…")
+        else:
+            self._deferred = False
+            self.refresh()
+
+    def start_deferred(self) -> None:
+        """Start the computation that waited for the window's first paint (nothing when none waits)."""
+        if self._deferred:
+            self._deferred = False
+            self.refresh()
 
     @property
     def today(self) -> dt.date:
@@ -220,9 +262,11 @@ class RemindersPanel(QWidget):
     def _use_thread(self) -> bool:
         if self.threaded is not None:
             return self.threaded
-        return self.context.members.count_active() > THREAD_MEMBERS
+        return is_large_union(self.context.db)  # more than THREAD_MEMBERS member rows
 
     def refresh(self) -> None:
+        if self._deferred:  # the first computation has not started yet: it will read the current data
+            return
         if not self._use_thread():
             self.show_reminders(reminders(self.context.db, today=self.today))
             return
@@ -261,7 +305,7 @@ class RemindersPanel(QWidget):
     def show_reminders(self, items: list[Reminder]) -> None:
         self.model.set_reminders(items)
         if items:
-            parts = [f"{KIND_TITLES.get(k, k)} {n}" for k, n in self.model.counts().items()]
+            parts = [f"{_kind_titles().get(k, k)} {n}" for k, n in self.model.counts().items()]
             self.summary_label.setText(f"共 {len(items)} 条：" + "，".join(parts) + "。点击一条即可处理。")
         else:
             self.summary_label.setText("暂无提醒。即将退休、待走访、住院随访、困难职工走访等提醒会显示在这里。")

@@ -134,6 +134,7 @@ def gui_check(db_path: Path) -> list[str]:
     try:
         context = AppContext(db_path)
         window = create_main_window(context)
+        window.build_all_pages()  # built on first use in the app: every page here, so that none fails unseen
         titles = [window.navigation.item(row).text() for row in range(window.navigation.count())]
         lines.append(f"主窗口建成，{window.stack.count()} 个页面（{'、'.join(titles)}）")
     except Exception as exc:  # noqa: BLE001
