@@ -15,6 +15,7 @@ import pytest
 
 from gonghui_desk import self_test
 from gonghui_desk.cli import main
+from gonghui_desk.db.migrations import LATEST_VERSION
 from gonghui_desk.self_test import CHECK_NAMES, run_self_test
 
 CORE_NAMES = CHECK_NAMES[:-1]
@@ -49,7 +50,7 @@ def test_every_core_check_passes_in_order_and_the_folder_is_removed():
     for name, line in checks.items():
         assert line.startswith(f"通过  {name}："), line
         assert re.search(r"（\d+\.\d\d 秒）$", line), line
-    assert "结构版本 8" in checks["新建数据库"] and "WAL" in checks["新建数据库"]
+    assert f"结构版本 {LATEST_VERSION}" in checks["新建数据库"] and "WAL" in checks["新建数据库"]
     assert "v1-backup-" in checks["升级旧版数据库"] and "王五" in checks["升级旧版数据库"]
     assert "会员 2 名（张三、李四）" in checks["写入"] and "80000 分" in checks["写入"]
     assert "“zs”" in checks["读取"] and "pypinyin" in checks["读取"]

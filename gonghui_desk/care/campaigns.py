@@ -23,12 +23,12 @@ from gonghui_desk.care.occasions import get_occasion
 from gonghui_desk.care.visits import RuleOverrideRequired, RuleWarning, VisitInput, VisitStore
 from gonghui_desk.dates import DateParseError, add_years, parse_date
 from gonghui_desk.db.connection import transaction
-from gonghui_desk.db.member_queries import MemberFilter, where_clause
+from gonghui_desk.db.member_queries import MemberFilter, cached_sub_unit_paths, where_clause
 from gonghui_desk.errors import UserError, ValidationError
 from gonghui_desk.jobs import IsCancelled, Progress, check_cancel, no_progress
 from gonghui_desk.members import STATUSES
 from gonghui_desk.money import yuan_text
-from gonghui_desk.union import descendant_ids, load_profile, sub_unit_paths
+from gonghui_desk.union import descendant_ids, load_profile
 
 NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%S','now','localtime')"
 WARNINGS_SHOWN = 20  # members named in the combined warning; the rest are counted
@@ -321,7 +321,7 @@ def set_recipient_amount(db: sqlite_utils.Database, campaign_id: int, member_id:
 def campaign_recipients(db: sqlite_utils.Database, campaign_id: int) -> list[dict]:
     """The recipients in sign-off order (序号 = position + 1): member_id, name, status, sub_unit_id,
     sub_unit_path, cash_fen, goods_desc, goods_value_fen, and once recorded visit_id and signed."""
-    paths = sub_unit_paths(db)
+    paths = cached_sub_unit_paths(db)
     visits = {r[0]: (r[1], bool(r[2])) for r in db.execute(
         "SELECT member_id, id, signed FROM visits WHERE campaign_id = ? AND voided_at IS NULL", [campaign_id])}
     rows = []

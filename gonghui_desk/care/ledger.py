@@ -1,8 +1,10 @@
 """The 慰问台账 (care ledger): which visits match a filter, their rows, and their totals, in SQL.
 
-The ledger page asks for the ordered ids of the visits matching a :class:`LedgerFilter` and
-fetches the rows it shows a page at a time (:func:`ledger_rows`); exports read every row in
-batches (:func:`iter_ledger`). Voided visits never appear.
+The ledger page counts the visits matching a :class:`LedgerFilter` (:func:`count_ledger`) and
+reads the rows it shows a page at a time by their position in the order (:func:`ledger_window`),
+or for a short list asks for their ordered ids (:func:`ledger_ids`) and fetches rows by id
+(:func:`ledger_rows`); exports read every row in batches (:func:`iter_ledger`). Voided visits
+never appear.
 
 A visit's date is its visit date, or for an event recorded but not yet visited (``visit_date``
 NULL, "待走访") its event date. Totals count visits made only: 人次 (rows), 人 (distinct persons:
@@ -16,14 +18,15 @@ ledger: the money was paid all the same.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 import sqlite_utils
 
 from gonghui_desk.db.batches import iter_query, rows_by_id
-from gonghui_desk.db.member_queries import _escape_like
-from gonghui_desk.union import sub_unit_paths
+from gonghui_desk.db.member_queries import _escape_like, cached_sub_unit_paths
+from gonghui_desk.db.windows import Window, count_or_ids, has_index, ordered_ids
 
 
 @dataclass
@@ -41,56 +44,96 @@ class LedgerFilter:
 
 LEDGER_SORTS = ("visit_date", "member", "occasion", "sub_unit", "money")
 VISIT_DAY_SQL = "coalesce(v.visit_date, v.event_date)"
-_SORT_SQL = {
-    "visit_date": VISIT_DAY_SQL,
-    "member": "m.name_sort",
-    "occasion": "o.sort_order",
-    "sub_unit": "m.sub_unit_id",  # like the member list; the demo and most unions create units in tree order
-    "money": "v.cash_fen + v.goods_value_fen",
+# Each order but the visit day's, before the visit day and the id (see order_terms): (SQL, may be NULL).
+_SORT_TERMS = {
+    "member": (("m.name_sort", False),),
+    "occasion": (("o.sort_order", False), ("o.id", False)),  # as the occasions are listed
+    "sub_unit": (("m.sub_unit_id", True),),  # like the member list; units are mostly created in tree order
+    "money": (("v.cash_fen + v.goods_value_fen", False),),
 }
-_ROW_SQL = """SELECT v.*, m.name AS member_name, m.status AS member_status,
+_SORT_SQL = {"visit_date": VISIT_DAY_SQL, **{order: terms[0][0] for order, terms in _SORT_TERMS.items()}}
+_ROW_COLUMNS = """v.*, m.name AS member_name, m.status AS member_status,
                      m.voided_at IS NOT NULL AS member_voided, m.sub_unit_id AS sub_unit_id,
                      o.name AS occasion_name, c.name AS campaign_name,
-                     v.cash_fen + v.goods_value_fen AS total_fen
-              FROM visits v
+                     v.cash_fen + v.goods_value_fen AS total_fen"""
+_ROW_SOURCE = """visits v
               JOIN members m ON m.id = v.member_id
               JOIN care_occasions o ON o.id = v.occasion_id
               LEFT JOIN campaigns c ON c.id = v.campaign_id"""
+_ROW_SQL = f"SELECT {_ROW_COLUMNS}\n              FROM {_ROW_SOURCE}"
 
 
-def where_clause(f: LedgerFilter) -> tuple[str, list]:
-    """The WHERE clause (on ``visits v``) of the visits matching ``f``, and its parameters."""
+# The index of the visit day (proposed with the list indexes of issue 11): a period is one range of it, and
+# the ledger's default order walks it. Without it a period is written as two ranges of visits_date.
+DAY_INDEX = "visits_day"  # ON visits(coalesce(visit_date, event_date)) WHERE voided_at IS NULL
+# The visit day and every column of the filter: counting (and finding the few rows of a short list) reads
+# only this index (proposed likewise).
+FILTER_INDEX = "visits_filter"
+
+
+def where_clause(f: LedgerFilter, *, member_ids: list[int] | None = None, by_day: bool = False,
+                 plus: bool = False) -> tuple[str, list]:
+    """The WHERE clause (on ``visits v``) of the visits matching ``f``, and its parameters.
+
+    ``member_ids`` (:func:`matching_member_ids`) stands for the member terms of ``f`` (search and
+    departments), found once for the many queries of a list's pages. ``by_day`` writes a period as a range of
+    the visit day (one range of the :data:`DAY_INDEX` index); ``plus`` writes the filter's columns ``+v.column``
+    so that SQLite uses no index for them (a page of a list walks the index of its order instead).
+    """
+    v = "+v." if plus else "v."
     clauses = ["v.voided_at IS NULL"]
     params: list = []
     if f.date_from or f.date_to:
-        # Visits by their visit date plus pending events by their event date, each a range of
-        # the visit-date index: 25 times faster for a month than the same test written with OR,
-        # for which SQLite scans a whole index.
-        visit_terms, event_terms, bounds = [], [], []
-        for bound, operator in ((f.date_from, ">="), (f.date_to, "<=")):
-            if bound:
-                visit_terms.append(f"visit_date {operator} ?")
-                event_terms.append(f"event_date {operator} ?")
-                bounds.append(bound)
-        clauses.append(f"""v.id IN (
+        if by_day or plus:
+            day = ("+" if plus else "") + VISIT_DAY_SQL
+            for bound, operator in ((f.date_from, ">="), (f.date_to, "<=")):
+                if bound:
+                    clauses.append(f"{day} {operator} ?")
+                    params.append(bound)
+        else:
+            # Visits by their visit date plus pending events by their event date, each a range of
+            # the visit-date index: 25 times faster for a month than the same test written with OR,
+            # for which SQLite scans a whole index.
+            visit_terms, event_terms, bounds = [], [], []
+            for bound, operator in ((f.date_from, ">="), (f.date_to, "<=")):
+                if bound:
+                    visit_terms.append(f"visit_date {operator} ?")
+                    event_terms.append(f"event_date {operator} ?")
+                    bounds.append(bound)
+            clauses.append(f"""v.id IN (
             SELECT id FROM visits WHERE voided_at IS NULL AND {' AND '.join(visit_terms)}
             UNION ALL
             SELECT id FROM visits WHERE voided_at IS NULL AND visit_date IS NULL AND {' AND '.join(event_terms)})""")
-        params += bounds + bounds
+            params += bounds + bounds
     if f.pending is not None:
-        clauses.append("v.visit_date IS NULL" if f.pending else "v.visit_date IS NOT NULL")
+        clauses.append(f"{v}visit_date IS NULL" if f.pending else f"{v}visit_date IS NOT NULL")
     if f.occasion_ids is not None:
-        clauses.append(f"v.occasion_id IN ({', '.join('?' * len(f.occasion_ids))})")
+        # one occasion stays indexable: its visits are a range of the occasion's day index, in day order
+        o = "v." if len(f.occasion_ids) == 1 else v
+        clauses.append(f"{o}occasion_id IN ({', '.join('?' * len(f.occasion_ids))})")
         params += f.occasion_ids
     if f.fund_source:
-        clauses.append("v.fund_source = ?")
+        clauses.append(f"{v}fund_source = ?")
         params.append(f.fund_source)
     if f.campaign_id is not None:
-        clauses.append("v.campaign_id = ?")
+        clauses.append(f"{v}campaign_id = ?")
         params.append(f.campaign_id)
     if f.signed is not None:
-        clauses.append("v.signed = ?")
+        clauses.append(f"{v}signed = ?")
         params.append(int(f.signed))
+    if member_ids is not None:
+        clauses.append(f"{v}member_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(member_ids))
+    else:
+        member_where, member_params = _member_terms(f)
+        if member_where:
+            # The few matching members first, then their visits through the member index.
+            clauses.append(f"v.member_id IN (SELECT m.id FROM members m WHERE {member_where})")
+            params += member_params
+    return " AND ".join(clauses), params
+
+
+def _member_terms(f: LedgerFilter) -> tuple[str, list]:
     member_terms, member_params = [], []
     for term in f.search.lower().split():
         member_terms.append("m.search_text LIKE ? ESCAPE '\\'")
@@ -98,25 +141,39 @@ def where_clause(f: LedgerFilter) -> tuple[str, list]:
     if f.sub_unit_ids is not None:
         member_terms.append(f"m.sub_unit_id IN ({', '.join('?' * len(f.sub_unit_ids))})")
         member_params += f.sub_unit_ids
-    if member_terms:
-        # The few matching members first, then their visits through the member index.
-        clauses.append(f"v.member_id IN (SELECT m.id FROM members m WHERE {' AND '.join(member_terms)})")
-        params += member_params
-    return " AND ".join(clauses), params
+    return " AND ".join(member_terms), member_params
+
+
+def matching_member_ids(db: sqlite_utils.Database, f: LedgerFilter) -> list[int] | None:
+    """The members whose visits ``f``'s search and departments let through (voided entries too: their visits
+    stay in the ledger), or None when ``f`` has neither."""
+    member_where, member_params = _member_terms(f)
+    if not member_where:
+        return None
+    found = db.execute(f"SELECT json_group_array(m.id) FROM members m WHERE {member_where}",
+                       member_params).fetchone()[0]
+    return json.loads(found) if found else []
+
+
+def order_terms(order: str) -> tuple[tuple[str, bool], ...]:
+    """The ledger's order ``order`` ascending, as (SQL expression, may be NULL) terms; the last is the id."""
+    if order not in _SORT_SQL:
+        raise ValueError(f"unknown ledger order {order!r}; one of {LEDGER_SORTS}")
+    day = ((VISIT_DAY_SQL, True), ("v.id", False))
+    if order == "visit_date":
+        return day
+    return (*_SORT_TERMS[order], *day)
 
 
 def _order_by(order: str, descending: bool) -> str:
-    if order not in _SORT_SQL:
-        raise ValueError(f"unknown ledger order {order!r}; one of {LEDGER_SORTS}")
     direction = "DESC" if descending else "ASC"
-    tie = "" if order == "visit_date" else f", {VISIT_DAY_SQL} {direction}"
-    return f"{_SORT_SQL[order]} {direction}{tie}, v.id {direction}"
+    return ", ".join(f"{expr} {direction}" for expr, _ in order_terms(order))
 
 
 def ledger_ids(db: sqlite_utils.Database, f: LedgerFilter, *, order: str = "visit_date",
                descending: bool = True) -> list[int]:
     """The ids of the visits matching ``f`` in the given order (newest first by default)."""
-    where, params = where_clause(f)
+    where, params = where_clause(f, by_day=has_index(db, DAY_INDEX))
     joins = ""
     if order in ("member", "sub_unit"):
         joins = " JOIN members m ON m.id = v.member_id"
@@ -124,6 +181,50 @@ def ledger_ids(db: sqlite_utils.Database, f: LedgerFilter, *, order: str = "visi
         joins = " JOIN care_occasions o ON o.id = v.occasion_id"
     sql = f"SELECT v.id FROM visits v{joins} WHERE {where} ORDER BY {_order_by(order, descending)}"
     return [r[0] for r in db.execute(sql, params).fetchall()]
+
+
+def count_ledger(db: sqlite_utils.Database, f: LedgerFilter, *, member_ids: list[int] | None = None,
+                 limit: int = 0) -> tuple[int, list[int] | None]:
+    """The number of visits matching ``f`` (``member_ids``: see :func:`where_clause`), and their ids
+    (unordered) when there are at most ``limit``: from the :data:`FILTER_INDEX` index (every filter column in
+    it: no row of the table read), an occasion's index, or for some members' visits the member index."""
+    where, params = where_clause(f, member_ids=member_ids, by_day=has_index(db, DAY_INDEX))
+    return count_or_ids(db, "visits v", where, params, limit=limit, id_column="v.id")
+
+
+def order_ledger_ids(db: sqlite_utils.Database, ids: list[int], *, order: str = "visit_date",
+                     descending: bool = True) -> list[int]:
+    """The visits ``ids`` in the ledger's order (for a short list, found by :func:`count_ledger`)."""
+    return ordered_ids(db, ids, table="visits v", joins="JOIN members m ON m.id = v.member_id "
+                       "JOIN care_occasions o ON o.id = v.occasion_id", order_by=_order_by(order, descending))
+
+
+def ledger_window(db: sqlite_utils.Database, f: LedgerFilter, *, order: str = "visit_date", descending: bool = True,
+                  member_ids: list[int] | None = None) -> Window:
+    """The visits matching ``f`` in ``order`` as a :class:`~gonghui_desk.db.windows.Window` (rows shaped like
+    :func:`ledger_rows`): read a page at a time through the index of the order — the visit day, the amount,
+    the member's name or department (members first, then their visits), the occasion — the filter's own
+    terms checked on the way, except a period when the order is the visit day (then a range of it)."""
+    by_day = order == "visit_date" and has_index(db, DAY_INDEX)
+    if by_day:  # the period a range of the day index, the rest not from an index
+        rest, rest_params = where_clause(replace(f, date_from=None, date_to=None), member_ids=member_ids, plus=True)
+        where, params = f"{_day_range(f)} AND {rest}", _day_params(f) + rest_params
+    else:
+        where, params = where_clause(f, member_ids=member_ids, plus=True)
+    paths = cached_sub_unit_paths(db)
+    count = ("visits v JOIN members m ON m.id = v.member_id JOIN care_occasions o ON o.id = v.occasion_id",
+             *where_clause(f, member_ids=member_ids, by_day=has_index(db, DAY_INDEX)))
+    return Window(_ROW_COLUMNS, _ROW_SOURCE, where, params, order_terms(order), reverse=descending,
+                  shape=lambda row: _with_path(row, paths), count=count)
+
+
+def _day_range(f: LedgerFilter) -> str:
+    terms = [f"{VISIT_DAY_SQL} {op} ?" for bound, op in ((f.date_from, ">="), (f.date_to, "<=")) if bound]
+    return " AND ".join(terms) or "1"
+
+
+def _day_params(f: LedgerFilter) -> list:
+    return [bound for bound in (f.date_from, f.date_to) if bound]
 
 
 def _with_path(row: dict, paths: dict[int, str]) -> dict:
@@ -136,15 +237,15 @@ def ledger_rows(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict]:
     """The rows of the given visits keyed by id: every visit column plus member_name,
     member_status, member_voided, sub_unit_id, sub_unit_path, occasion_name, campaign_name and
     total_fen (cash plus goods value)."""
-    paths = sub_unit_paths(db)
+    paths = cached_sub_unit_paths(db)
     return rows_by_id(db, _ROW_SQL, "v.id", ids, lambda row: _with_path(row, paths))
 
 
 def iter_ledger(db: sqlite_utils.Database, f: LedgerFilter, *, order: str = "visit_date",
                 descending: bool = False, batch: int = 2000) -> Iterator[dict]:
     """Every row matching ``f`` (shaped like :func:`ledger_rows`) in order, read in batches (exports)."""
-    where, params = where_clause(f)
-    paths = sub_unit_paths(db)
+    where, params = where_clause(f, by_day=has_index(db, DAY_INDEX))
+    paths = cached_sub_unit_paths(db)
     return iter_query(db, f"{_ROW_SQL} WHERE {where} ORDER BY {_order_by(order, descending)}", params,
                       lambda row: _with_path(row, paths), batch=batch)
 
@@ -165,7 +266,7 @@ class LedgerTotals:
 
 def ledger_totals(db: sqlite_utils.Database, f: LedgerFilter) -> LedgerTotals:
     """The totals of the visits matching ``f``, in one query (see the module text for what counts)."""
-    where, params = where_clause(f)
+    where, params = where_clause(f, by_day=has_index(db, DAY_INDEX))
     done = "v.visit_date IS NOT NULL"
     row = db.execute(
         f"""SELECT count(*) FILTER (WHERE {done}),

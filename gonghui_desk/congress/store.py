@@ -42,10 +42,10 @@ import sqlite_utils
 from gonghui_desk.checks import ids_text, is_int, iso_date
 from gonghui_desk.dates import parse_date
 from gonghui_desk.db.connection import transaction
-from gonghui_desk.db.member_queries import off_roll_warnings
+from gonghui_desk.db.member_queries import cached_sub_unit_paths, off_roll_warnings
 from gonghui_desk.errors import UserError, ValidationError
 from gonghui_desk.members import Problem
-from gonghui_desk.union import load_profile, sub_unit_paths
+from gonghui_desk.union import load_profile
 
 __all__ = ["ATTENDING", "CONGRESS_FIELD_LABELS", "CONGRESS_KINDS", "DEFAULT_NUMBER_FORMAT", "DELEGATE_ROLES", "FORMAL",
            "NUMBER_TOKENS", "CongressStore", "DelegateAddResult", "DelegateCounts", "SessionInput", "TermInput",
@@ -589,7 +589,7 @@ class CongressStore:
                 LEFT JOIN congress_delegations g ON g.id = d.delegation_id
                 WHERE {' AND '.join(clauses)}
                 ORDER BY g.id IS NULL, g.sort_order, g.id, d.role <> '{FORMAL}', m.name_sort, m.id""", params))
-        paths = sub_unit_paths(self.db)
+        paths = cached_sub_unit_paths(self.db)
         for row in rows:
             row["sub_unit_path"] = paths.get(row["sub_unit_id"], "")
         return rows

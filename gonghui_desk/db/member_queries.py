@@ -1,8 +1,12 @@
 """The member list's queries: filters, ordering and paging, all in SQL.
 
-The list model asks for the ordered ids matching a filter (a few hundred KB for 100,000
-members) and then fetches the rows it shows a page at a time, so the whole table is
-never loaded into the GUI.
+The list model counts the members matching a filter and reads the rows it shows a page at a
+time by their position in the order (``window_terms``: ``ORDER BY … LIMIT``, from the nearest page
+already read), or, for a short list or a search in name order, keeps their ordered ids; the whole
+table is never loaded into the GUI.
+
+Scans (a count, a search) read the ``members_list`` index (:func:`member_source`): every filter
+column and the search text are in it, a third of the table's size.
 """
 
 from __future__ import annotations
@@ -39,6 +43,11 @@ SORT_COLUMNS = {
     "id": "m.id",
 }
 
+# Sort keys whose column can be NULL (see paged_model.keyset_condition).
+NULLABLE_SORTS = frozenset({"sex", "age", "sub_unit", "id_number", "join_date"})
+# Sort keys whose column is in the members_list index.
+LIST_INDEX_SORTS = frozenset({"name", "sex", "age", "sub_unit", "join_date", "status", "id"})
+
 LIST_COLUMNS = ("id", "name", "sex", "birth_date", "sub_unit_id", "id_number", "phone",
                 "political_status", "employment_type", "join_date", "status", "is_migrant_worker",
                 "model_worker_type", "voided_at")
@@ -60,65 +69,123 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def where_clause(f: MemberFilter, today: dt.date | None = None) -> tuple[str, list]:
+def where_clause(f: MemberFilter, today: dt.date | None = None, *, plus: bool = False) -> tuple[str, list]:
+    """The WHERE clause (on ``members m``) of the members matching ``f``, and its parameters.
+
+    ``plus`` writes the filter's columns ``+m.column``, so that SQLite uses no index for them: a page of
+    the list then walks the index of its order and stops after the page (a filter matching few members
+    is read as a list of ids instead, see ``MemberTableModel``).
+    """
     today = today or dt.date.today()
-    clauses = ["m.voided_at IS NOT NULL" if f.voided else "m.voided_at IS NULL"]
+    m = "+m." if plus else "m."
+    clauses = ["m.voided_at IS NOT NULL" if f.voided else "m.voided_at IS NULL"]  # as is: the partial indexes
     params: list = []
     for term in f.search.lower().split():
-        clauses.append("m.search_text LIKE ? ESCAPE '\\'")
+        clauses.append(f"{m}search_text LIKE ? ESCAPE '\\'")
         params.append(f"%{_escape_like(term)}%")
     if isinstance(f.status, tuple):
-        clauses.append(f"m.status IN ({', '.join('?' * len(f.status))})")
+        clauses.append(f"{m}status IN ({', '.join('?' * len(f.status))})")
         params.extend(f.status)
     elif f.status:
-        clauses.append("m.status = ?")
+        clauses.append(f"{m}status = ?")
         params.append(f.status)
     if f.sub_unit_ids:
-        clauses.append(f"m.sub_unit_id IN ({', '.join('?' * len(f.sub_unit_ids))})")
+        clauses.append(f"{m}sub_unit_id IN ({', '.join('?' * len(f.sub_unit_ids))})")
         params.extend(f.sub_unit_ids)
     if f.sex:
-        clauses.append("m.sex = ?")
+        clauses.append(f"{m}sex = ?")
         params.append(f.sex)
     if f.age_band:
         low, high = AGE_BANDS[f.age_band]
         # age >= low  <=>  birth_date <= today - low years ; age < high <=> birth_date > today - high years
         if low is not None:
-            clauses.append("m.birth_date <= ?")
+            clauses.append(f"{m}birth_date <= ?")
             params.append(add_years(today, -low).isoformat())
         if high is not None:
-            clauses.append("m.birth_date > ?")
+            clauses.append(f"{m}birth_date > ?")
             params.append(add_years(today, -high).isoformat())
     if f.migrant is not None:
-        clauses.append("m.is_migrant_worker = ?")
+        clauses.append(f"{m}is_migrant_worker = ?")
         params.append(1 if f.migrant else 0)
     if f.model_worker is not None:
-        clauses.append("m.model_worker_type != ''" if f.model_worker else "m.model_worker_type = ''")
+        clauses.append(f"{m}model_worker_type != ''" if f.model_worker else f"{m}model_worker_type = ''")
     return " AND ".join(clauses), params
+
+
+def member_source(f: MemberFilter, *, order: str = "name") -> str:
+    """The FROM clause that scans the members matching ``f`` fastest: the ``members_list`` index (every filter
+    column and the search text in a third of the table's size; SQLite would rather scan the table, or walk
+    the birth-date index reading the table row by row for an age band) — unless ``f`` picks departments,
+    whose index finds their few members, or voided entries, which are not in it. A query that also reads the
+    column of an ``order`` not in ``members_list`` scans the table."""
+    if f.voided or f.sub_unit_ids:
+        return "members m"
+    return "members m INDEXED BY members_list" if order in LIST_INDEX_SORTS else "members m NOT INDEXED"
+
+
+def order_terms(order: str) -> tuple[tuple[str, bool], ...]:
+    """The list's order ``order`` ascending as (SQL expression, may be NULL) terms, the last one unique."""
+    column = SORT_COLUMNS.get(order, "m.name_sort")
+    if column == "m.name_sort":
+        return ("m.name_sort", False), ("m.id", False)
+    if column == "m.id":
+        return (("m.id", False),)
+    return (column, order in NULLABLE_SORTS), ("m.name_sort", False), ("m.id", False)
+
+
+def order_by(order: str, descending: bool) -> str:
+    """ORDER BY terms of the list's order (ascending age is descending birth date)."""
+    if order == "age":
+        descending = not descending
+    direction = "DESC" if descending else "ASC"
+    return ", ".join(f"{expr} {direction}" for expr, _ in order_terms(order))
 
 
 def member_ids(db: sqlite_utils.Database, f: MemberFilter, *, order: str = "name",
                descending: bool = False, today: dt.date | None = None) -> list[int]:
     where, params = where_clause(f, today)
-    column = SORT_COLUMNS.get(order, "m.name_sort")
-    if order == "age":
-        descending = not descending
-    direction = "DESC" if descending else "ASC"
-    tie = "" if column == "m.name_sort" else f", m.name_sort {direction}"
-    sql = f"SELECT m.id FROM members m WHERE {where} ORDER BY {column} {direction}{tie}, m.id {direction}"
+    sql = f"SELECT m.id FROM members m WHERE {where} ORDER BY {order_by(order, descending)}"
     return [r[0] for r in db.execute(sql, params).fetchall()]
+
+
+def scanned_ids(db: sqlite_utils.Database, f: MemberFilter, *, order: str = "name", descending: bool = False,
+                today: dt.date | None = None) -> list[int]:
+    """:func:`member_ids` read in one scan of :func:`member_source` (its own order when sorted by name; sorted
+    after the scan otherwise): what a search in name order costs whatever the number of members found."""
+    where, params = where_clause(f, today)
+    found = db.execute(f"SELECT json_group_array(id) FROM (SELECT m.id FROM {member_source(f)} WHERE {where} "
+                       f"ORDER BY {order_by(order, descending)})", params).fetchone()[0]
+    return json.loads(found) if found else []
+
+
+def count_or_ids(db: sqlite_utils.Database, f: MemberFilter, today: dt.date | None = None, *,
+                 limit: int) -> tuple[int, list[int] | None]:
+    """The number of members matching ``f``, with their ids (unordered) when there are at most ``limit``:
+    one scan of :func:`member_source` (the first ``limit + 1`` matches, then a count when there are more)."""
+    where, params = where_clause(f, today)
+    source = member_source(f)
+    found = json.loads(db.execute(f"SELECT json_group_array(id) FROM (SELECT m.id FROM {source} WHERE {where} "
+                                  f"LIMIT {int(limit) + 1})", params).fetchone()[0])
+    if len(found) <= limit:
+        return len(found), found
+    return db.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0], None
+
+
+def ordered_ids(db: sqlite_utils.Database, ids: Iterable[int], *, order: str = "name",
+                descending: bool = False) -> list[int]:
+    """``ids`` (members) in the list's order: each row looked up by its key, then sorted (for a few thousand)."""
+    found = db.execute(f"SELECT json_group_array(id) FROM (SELECT m.id FROM json_each(?) AS j "
+                       f"CROSS JOIN members m ON m.id = j.value ORDER BY {order_by(order, descending)})",
+                       [json.dumps(list(ids))]).fetchone()[0]
+    return json.loads(found) if found else []
 
 
 def matching_ids(db: sqlite_utils.Database, f: MemberFilter, today: dt.date | None = None, *,
                  within: Iterable[int] | None = None) -> set[int]:
-    """The ids of the members matching ``f``, unordered: one scan, no sort.
+    """The ids of the members matching ``f``, unordered: one scan of :func:`member_source`, no sort.
 
-    Search-as-you-type keeps the ordered ids of the filter without its search text and keeps
-    only those found here: whatever the list is sorted by, a keystroke costs one scan of the
-    covering ``members_list`` index (20–40 ms for 100,000 members) instead of a sort (up to
-    200 ms when sorted by age or department). With an age band or departments the planner would
-    pick the birth-date or sub-unit index and read the table row by row (55–85 ms), so those
-    scan the table itself. ``within`` restricts the check to these ids (the previous matches when
-    the search text only got longer, see :func:`search_narrows`), which reads just those rows.
+    ``within`` restricts the check to these ids (the previous matches when the search text only got
+    longer, see :func:`search_narrows`), which reads just those rows.
     """
     where, params = where_clause(f, today)
     if within is not None:
@@ -126,7 +193,7 @@ def matching_ids(db: sqlite_utils.Database, f: MemberFilter, today: dt.date | No
         source = "json_each(?) AS j CROSS JOIN members m ON m.id = j.value"
         params = [json.dumps(list(within))] + params
     else:
-        source = "members m NOT INDEXED" if f.age_band or f.sub_unit_ids else "members m"
+        source = member_source(f)
     # One JSON array instead of a Python row per member: much cheaper for large results.
     found = db.execute(f"SELECT json_group_array(m.id) FROM {source} WHERE {where}", params).fetchone()[0]
     return set(json.loads(found)) if found else set()
@@ -144,7 +211,7 @@ def search_narrows(old_search: str, new_search: str) -> bool:
 
 def count_members(db: sqlite_utils.Database, f: MemberFilter, today: dt.date | None = None) -> int:
     where, params = where_clause(f, today)
-    return db.execute(f"SELECT count(*) FROM members m WHERE {where}", params).fetchone()[0]
+    return db.execute(f"SELECT count(*) FROM {member_source(f)} WHERE {where}", params).fetchone()[0]
 
 
 def member_rows(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict]:
@@ -182,3 +249,24 @@ def off_roll_warnings(db, member_ids: list[int], day: str, chunk: int = 50_000) 
             warnings.append(f"{name}在 {day} 尚未入会" if status is None
                             else f"{name}在 {day} 的会员状态为“{status}”")
     return warnings
+
+
+def cached_sub_unit_paths(db: sqlite_utils.Database) -> dict[int, str]:
+    """``union.sub_unit_paths(db)`` (do not change it), read again only after something was written to the
+    database, by this connection or another: the list pages ask for it on every filter change and page, and
+    building it for a thousand sub-units costs some 20 ms."""
+    from gonghui_desk.union import sub_unit_paths
+
+    stamp = data_stamp(db)
+    cached = getattr(db, "_gonghui_sub_unit_paths", None)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, sub_unit_paths(db))
+        db._gonghui_sub_unit_paths = cached
+    return cached[1]
+
+
+def data_stamp(db: sqlite_utils.Database) -> tuple[int, int]:
+    """A value that changes whenever something is written to the database, by this connection or another:
+    what is worked out from the data may be kept until then."""
+    conn = db.conn
+    return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]

@@ -698,6 +698,56 @@ def _v8_draft_log_without_figures(conn: sqlite3.Connection) -> None:
     changelog.install_triggers(conn, "report_drafts")
 
 
+# Indexes measured on 100,000 members and a million activity rows (bench/run.py, bench/bench_lists.py): each
+# long list (会员, 慰问台账, 帮扶台账, 修改记录, 回收站) reads one page in the order shown by walking an index
+# instead of sorting the whole table (gonghui_desk/db/windows.py); the lists check for them by name.
+LARGE_UNION_INDEXES = (
+    # 会员名册: the order of each column (name order: members_list), ties by name; the status-bar count
+    "CREATE INDEX members_order_sex ON members(sex, name_sort) WHERE voided_at IS NULL",
+    "CREATE INDEX members_order_birth ON members(birth_date, name_sort) WHERE voided_at IS NULL",
+    "CREATE INDEX members_order_id_number ON members(id_number, name_sort) WHERE voided_at IS NULL",
+    "CREATE INDEX members_order_phone ON members(phone, name_sort) WHERE voided_at IS NULL",
+    "CREATE INDEX members_order_political ON members(political_status, name_sort) WHERE voided_at IS NULL",
+    "CREATE INDEX members_order_employment ON members(employment_type, name_sort) WHERE voided_at IS NULL",
+    "CREATE INDEX members_order_join ON members(join_date, name_sort) WHERE voided_at IS NULL",
+    "CREATE INDEX members_order_status ON members(status, name_sort) WHERE voided_at IS NULL",
+    # every member (voided ones too): the ledgers sorted by the member's name or department
+    "CREATE INDEX members_name ON members(name_sort)",
+    "CREATE INDEX members_sub_unit_name ON members(sub_unit_id, name_sort)",
+    # 慰问台账: the visit day (the default order; a period as one range), the amount, the occasion; a covering
+    # index of every filter column for counting
+    "CREATE INDEX visits_day ON visits(coalesce(visit_date, event_date)) WHERE voided_at IS NULL",
+    "CREATE INDEX visits_money ON visits(cash_fen + goods_value_fen, coalesce(visit_date, event_date)) "
+    "WHERE voided_at IS NULL",
+    "CREATE INDEX visits_occasion_day ON visits(occasion_id, coalesce(visit_date, event_date)) "
+    "WHERE voided_at IS NULL",
+    "CREATE INDEX visits_filter ON visits(coalesce(visit_date, event_date), occasion_id, fund_source, signed, "
+    "member_id, campaign_id, visit_date, event_date, voided_at) WHERE voided_at IS NULL",
+    "CREATE INDEX care_occasions_order ON care_occasions(sort_order, id)",
+    # 帮扶台账: the payment day, the amount, the type; every filter column for counting
+    "CREATE INDEX aid_payments_day ON aid_payments(coalesce(paid_on, applied_on)) WHERE voided_at IS NULL",
+    "CREATE INDEX aid_payments_money ON aid_payments(cash_fen + goods_value_fen, coalesce(paid_on, applied_on)) "
+    "WHERE voided_at IS NULL",
+    "CREATE INDEX aid_payments_type_day ON aid_payments(aid_type, coalesce(paid_on, applied_on)) "
+    "WHERE voided_at IS NULL",
+    "CREATE INDEX aid_payments_filter ON aid_payments(paid_on, aid_type, fund_source, stage, signed, member_id, "
+    "student_family_member_id, file_id, voided_at) WHERE voided_at IS NULL",
+    # 修改记录: one kind of record, newest first (an index ends with the row id)
+    "CREATE INDEX change_log_table ON change_log(table_name)",
+    # 回收站: the few voided rows of the large tables, found without reading the tables
+    *(f"CREATE INDEX {table}_voided ON {table}(voided_at) WHERE voided_at IS NOT NULL"
+      for table in ("members", "visits", "aid_payments", "hardship_reviews", "event_participants", "event_results",
+                    "congress_delegates", "proposals", "proposal_handlings")),
+)
+
+
+def _v9_indexes_for_large_unions(conn: sqlite3.Connection) -> None:
+    """:data:`LARGE_UNION_INDEXES`, and fresh statistics for the planner."""
+    for ddl in LARGE_UNION_INDEXES:
+        conn.execute(ddl)
+    conn.execute("ANALYZE")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "基础结构：工会信息、组织机构、会员、变更日志", _v1_foundation),
     Migration(2, "慰问走访：慰问类别与标准、慰问记录、批量慰问", _v2_care),
@@ -707,6 +757,7 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "工作总结：保存的总结草稿", _v6_report_drafts),
     Migration(7, "填写上级表格：保存的列对应关系", _v7_form_mappings),
     Migration(8, "工作总结草稿的变更日志不再记录统计数字", _v8_draft_log_without_figures),
+    Migration(9, "大数据量下的查询索引", _v9_indexes_for_large_unions),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -23,14 +23,15 @@ Totals (:func:`aid_totals`) count paid payments only; applications not yet paid 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Iterator
 
 import sqlite_utils
 
 from gonghui_desk.db.batches import iter_query, rows_by_id
-from gonghui_desk.db.member_queries import _escape_like
-from gonghui_desk.union import sub_unit_paths
+from gonghui_desk.db.member_queries import _escape_like, cached_sub_unit_paths
+from gonghui_desk.db.windows import Window, count_or_ids, has_index, ordered_ids
 
 
 @dataclass
@@ -56,12 +57,17 @@ _SORT_SQL = {
     "sub_unit": "m.sub_unit_id",
     "money": "a.cash_fen + a.goods_value_fen",
 }
-_ROW_SQL = """SELECT a.*, m.name AS member_name, m.status AS member_status, m.sub_unit_id AS sub_unit_id,
+_ROW_COLUMNS = """a.*, m.name AS member_name, m.status AS member_status, m.sub_unit_id AS sub_unit_id,
                      f.category AS file_category, f.status AS file_status,
                      s.name AS student_name, s.id_number AS student_id_number, s.relation AS student_relation,
-                     a.cash_fen + a.goods_value_fen AS total_fen
-              FROM aid_payments a
+                     a.cash_fen + a.goods_value_fen AS total_fen"""
+_ROW_SOURCE = """aid_payments a
               JOIN members m ON m.id = a.member_id
+              JOIN hardship_files f ON f.id = a.file_id
+              LEFT JOIN hardship_family_members s ON s.id = a.student_family_member_id"""
+_ROW_SQL = f"SELECT {_ROW_COLUMNS}\n              FROM {_ROW_SOURCE}"
+_BY_MEMBER_SOURCE = """members m
+              CROSS JOIN aid_payments a INDEXED BY aid_payments_member ON a.member_id = m.id
               JOIN hardship_files f ON f.id = a.file_id
               LEFT JOIN hardship_family_members s ON s.id = a.student_family_member_id"""
 PAID = "a.stage = '发放'"
@@ -71,30 +77,87 @@ def _in(column: str, values) -> tuple[str, list]:
     return f"{column} IN ({', '.join('?' * len(values))})", list(values)
 
 
-def where_clause(f: AidFilter) -> tuple[str, list]:
-    """The WHERE clause (on ``aid_payments a``) of the payments matching ``f``, and its parameters."""
+# The index of the payment day (proposed with the list indexes of issue 11): the ledger's default order walks it.
+DAY_INDEX = "aid_payments_day"  # ON aid_payments(coalesce(paid_on, applied_on)) WHERE voided_at IS NULL
+# Every column of the filter: counting (and finding the few rows of a short list) reads only this index.
+FILTER_INDEX = "aid_payments_filter"
+
+
+@dataclass
+class MatchingPeople:
+    """The people a filter's departments and search terms let through, found once for the many queries of a
+    list's pages: the heads in the departments (None: any), and for each search term the matching heads and
+    students."""
+
+    heads: list[int] | None = None
+    terms: list[tuple[list[int], list[int]]] = field(default_factory=list)
+
+
+def matching_people(db: sqlite_utils.Database, f: AidFilter) -> MatchingPeople | None:
+    """The :class:`MatchingPeople` of ``f``, or None when it has neither departments nor a search."""
+    terms = f.search.lower().split()
+    if f.sub_unit_ids is None and not terms:
+        return None
+
+    def ids(sql: str, params: list) -> list[int]:
+        found = db.execute(f"SELECT json_group_array(id) FROM ({sql})", params).fetchone()[0]
+        return json.loads(found) if found else []
+
+    people = MatchingPeople()
+    if f.sub_unit_ids is not None:
+        clause, values = _in("m.sub_unit_id", f.sub_unit_ids)
+        people.heads = ids(f"SELECT m.id FROM members m WHERE {clause}", values)
+    for term in terms:
+        like = f"%{_escape_like(term)}%"
+        people.terms.append((ids("SELECT m.id FROM members m WHERE m.search_text LIKE ? ESCAPE '\\'", [like]),
+                             ids("SELECT s.id FROM hardship_family_members s WHERE s.name LIKE ? ESCAPE '\\'",
+                                 [like])))
+    return people
+
+
+def where_clause(f: AidFilter, *, people: MatchingPeople | None = None, plus: bool = False) -> tuple[str, list]:
+    """The WHERE clause (on ``aid_payments a``) of the payments matching ``f``, and its parameters.
+
+    ``people`` (:func:`matching_people`) stands for the departments and search of ``f``; ``plus`` writes the
+    filter's columns ``+a.column`` so that SQLite uses no index for them (a page of a list walks the index of
+    its order instead).
+    """
+    a = "+a." if plus else "a."
     clauses = ["a.voided_at IS NULL"]
     params: list = []
     if f.date_from or f.date_to:
-        clauses.append("a.paid_on IS NOT NULL")
+        # some people's payments: through the member index, not a range of the payment date
+        day = "+a." if plus or people is not None else "a."
+        clauses.append(f"{day}paid_on IS NOT NULL")
         for bound, operator in ((f.date_from, ">="), (f.date_to, "<=")):
             if bound:
-                clauses.append(f"a.paid_on {operator} ?")
+                clauses.append(f"{day}paid_on {operator} ?")
                 params.append(bound)
-    for column, chosen in (("a.aid_type", f.aid_types), ("a.fund_source", f.fund_sources)):
+    # one type stays indexable: its payments are a range of the type's day index, in day order
+    kind = "a." if f.aid_types is not None and len(f.aid_types) == 1 else a
+    for column, chosen in ((f"{kind}aid_type", f.aid_types), (f"{a}fund_source", f.fund_sources)):
         if chosen is not None:
             clause, values = _in(column, chosen)
             clauses.append(clause)
             params += values
     if f.stage:
-        clauses.append("a.stage = ?")
+        clauses.append(f"{a}stage = ?")
         params.append(f.stage)
     if f.signed is not None:
-        clauses.append("a.signed = ?")
+        clauses.append(f"{a}signed = ?")
         params.append(int(f.signed))
     if f.file_id is not None:
-        clauses.append("a.file_id = ?")
+        clauses.append(f"{a}file_id = ?")
         params.append(f.file_id)
+    if people is not None:
+        if people.heads is not None:
+            clauses.append(f"{a}member_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(people.heads))
+        for heads, students in people.terms:
+            clauses.append(f"""({a}member_id IN (SELECT value FROM json_each(?))
+                               OR {a}student_family_member_id IN (SELECT value FROM json_each(?)))""")
+            params += [json.dumps(heads), json.dumps(students)]
+        return " AND ".join(clauses), params
     if f.sub_unit_ids is not None:
         clause, values = _in("m.sub_unit_id", f.sub_unit_ids)
         clauses.append(f"a.member_id IN (SELECT m.id FROM members m WHERE {clause})")
@@ -109,12 +172,19 @@ def where_clause(f: AidFilter) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-def _order_by(order: str, descending: bool) -> str:
+def order_terms(order: str) -> tuple[tuple[str, bool], ...]:
+    """The aid ledger's order ``order`` ascending, as (SQL expression, may be NULL) terms; the last is the id."""
     if order not in _SORT_SQL:
         raise ValueError(f"unknown aid ledger order {order!r}; one of {AID_SORTS}")
+    day = ((PAYMENT_DAY_SQL, False), ("a.id", False))
+    if order == "paid_on":
+        return day
+    return (_SORT_SQL[order], order == "sub_unit"), *day
+
+
+def _order_by(order: str, descending: bool) -> str:
     direction = "DESC" if descending else "ASC"
-    tie = "" if order == "paid_on" else f", {PAYMENT_DAY_SQL} {direction}"
-    return f"{_SORT_SQL[order]} {direction}{tie}, a.id {direction}"
+    return ", ".join(f"{expr} {direction}" for expr, _ in order_terms(order))
 
 
 def aid_ids(db: sqlite_utils.Database, f: AidFilter, order: str = "paid_on", descending: bool = True) -> list[int]:
@@ -123,6 +193,42 @@ def aid_ids(db: sqlite_utils.Database, f: AidFilter, order: str = "paid_on", des
     joins = " JOIN members m ON m.id = a.member_id" if order in ("member", "sub_unit") else ""
     sql = f"SELECT a.id FROM aid_payments a{joins} WHERE {where} ORDER BY {_order_by(order, descending)}"
     return [r[0] for r in db.execute(sql, params).fetchall()]
+
+
+def count_aid(db: sqlite_utils.Database, f: AidFilter, *, people: MatchingPeople | None = None,
+              limit: int = 0) -> tuple[int, list[int] | None]:
+    """The number of payments matching ``f`` (``people``: see :func:`where_clause`), and their ids when there
+    are at most ``limit`` (from the :data:`FILTER_INDEX` index when the database has it: every filter column
+    in it)."""
+    where, params = where_clause(f, people=people)
+    return count_or_ids(db, "aid_payments a", where, params, limit=limit, id_column="a.id")
+
+
+def order_aid_ids(db: sqlite_utils.Database, ids: list[int], *, order: str = "paid_on",
+                  descending: bool = True) -> list[int]:
+    """The payments ``ids`` in the ledger's order (for a short list, found by :func:`count_aid`)."""
+    return ordered_ids(db, ids, table="aid_payments a", joins="JOIN members m ON m.id = a.member_id",
+                       order_by=_order_by(order, descending))
+
+
+def aid_window(db: sqlite_utils.Database, f: AidFilter, *, order: str = "paid_on", descending: bool = True,
+               people: MatchingPeople | None = None) -> Window:
+    """The payments matching ``f`` in ``order`` as a :class:`~gonghui_desk.db.windows.Window` (rows shaped like
+    :func:`aid_rows`), read a page at a time through the index of the order, the filter's terms checked on the
+    way — a period, when the order is the payment day, being a range of that index."""
+    where, params = where_clause(f, people=people, plus=True)
+    if order == "paid_on" and has_index(db, DAY_INDEX) and (f.date_from or f.date_to):
+        # paid payments only: their day is the payment date, and the period a range of the day index
+        bounds = [(bound, op) for bound, op in ((f.date_from, ">="), (f.date_to, "<=")) if bound]
+        where = " AND ".join([f"{PAYMENT_DAY_SQL} {op} ?" for _, op in bounds] + [where])
+        params = [bound for bound, _ in bounds] + params
+    paths = cached_sub_unit_paths(db)
+    count = ("aid_payments a JOIN members m ON m.id = a.member_id", *where_clause(f, people=people))
+    # by the head's name or department: the members in that order first (few of them have payments), then
+    # their payments; SQLite would rather read every file's payments and sort them
+    source = _BY_MEMBER_SOURCE if order in ("member", "sub_unit") else _ROW_SOURCE
+    return Window(_ROW_COLUMNS, source, where, params, order_terms(order), reverse=descending,
+                  shape=lambda row: _with_path(row, paths), count=count)
 
 
 def _with_path(row: dict, paths: dict[int, str]) -> dict:
@@ -135,7 +241,7 @@ def aid_rows(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict]:
     """The rows of the given payments keyed by id: every payment column plus member_name (the head),
     member_status, sub_unit_id, sub_unit_path, file_category, file_status, student_name,
     student_id_number, student_relation and total_fen (cash plus goods value)."""
-    paths = sub_unit_paths(db)
+    paths = cached_sub_unit_paths(db)
     return rows_by_id(db, _ROW_SQL, "a.id", ids, lambda row: _with_path(row, paths))
 
 
@@ -143,7 +249,7 @@ def iter_aid(db: sqlite_utils.Database, f: AidFilter, *, order: str = "paid_on",
              batch: int = 2000) -> Iterator[dict]:
     """Every row matching ``f`` (shaped like :func:`aid_rows`) in order, read in batches (exports)."""
     where, params = where_clause(f)
-    paths = sub_unit_paths(db)
+    paths = cached_sub_unit_paths(db)
     return iter_query(db, f"{_ROW_SQL} WHERE {where} ORDER BY {_order_by(order, descending)}", params,
                       lambda row: _with_path(row, paths), batch=batch)
 
@@ -177,7 +283,7 @@ _HOUSEHOLD_SQL = "coalesce(h.household, a.member_id)"
 def aid_totals(db: sqlite_utils.Database, f: AidFilter) -> AidTotals:
     """The totals of the payments matching ``f``: the counts and money in one query, then by type and
     by source (see the module text for what counts)."""
-    where, params = where_clause(f)
+    where, params = where_clause(f, people=matching_people(db, f))
     source = f"""FROM aid_payments a
                  LEFT JOIN chain h ON h.file_id = a.file_id
                  LEFT JOIN hardship_family_members s ON s.id = a.student_family_member_id
@@ -192,10 +298,12 @@ def aid_totals(db: sqlite_utils.Database, f: AidFilter) -> AidTotals:
                    count(*) FILTER (WHERE NOT {PAID})
             {source}""", params).fetchone()
     totals = AidTotals(*row)
+    # GROUP BY +a.aid_type: the rows found through the filter's own index and grouped after, not the whole
+    # type index walked for its order
     for aid_type, payments, households, money in db.execute(
             f"""{_HOUSEHOLDS_CTE}
                 SELECT a.aid_type, count(*), count(DISTINCT {_HOUSEHOLD_SQL}), sum(a.cash_fen + a.goods_value_fen)
-                {source} AND {PAID} GROUP BY a.aid_type ORDER BY 4 DESC, 1""", params):
+                {source} AND {PAID} GROUP BY +a.aid_type ORDER BY 4 DESC, 1""", params):
         totals.by_type[aid_type] = (payments, households, money)
     for fund_source, money in db.execute(
             f"""SELECT a.fund_source, sum(a.cash_fen + a.goods_value_fen) FROM aid_payments a

@@ -22,10 +22,9 @@ from typing import Iterator
 import sqlite_utils
 
 from gonghui_desk import value_lists
-from gonghui_desk.db.member_queries import _escape_like
+from gonghui_desk.db.member_queries import _escape_like, cached_sub_unit_paths
 from gonghui_desk.hardship.files import (ANNUAL_INCOME_SQL, NEXT_REVIEW_SQL, household_annual_income,
                                          income_per_person)
-from gonghui_desk.union import sub_unit_paths
 
 DUE_SOON_DAYS = 30  # a review due within this many days stands out on the register
 
@@ -150,7 +149,7 @@ def _row_finisher(db: sqlite_utils.Database, today: dt.date):
     """The function that completes a row of :data:`_ROW_SQL` with the computed fields."""
     today_text = today.isoformat()
     soon = (today + dt.timedelta(days=DUE_SOON_DAYS)).isoformat()
-    paths = sub_unit_paths(db)
+    paths = cached_sub_unit_paths(db)
 
     def finish(row: dict) -> dict:
         row["sub_unit_path"] = paths.get(row["sub_unit_id"], "")

@@ -1,13 +1,16 @@
-"""The 帮扶台账 table: a lazy, SQL-backed list of aid payments on :class:`PagedIdTableModel`
-(``hardship.aid_ledger.aid_ids`` / ``aid_rows``)."""
+"""The 帮扶台账 table: a lazy, SQL-backed list of aid payments on :class:`PagedIdTableModel`, read as the care
+ledger's (``hardship.aid_ledger.count_aid`` / ``aid_window``, or ``aid_ids`` / ``aid_rows`` for a short list)."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QBrush, QColor
 
+from gonghui_desk.hardship import aid_ledger
 from gonghui_desk.hardship.aid_ledger import AID_SORTS, AidFilter, aid_ids, aid_rows
 from gonghui_desk.members import ON_ROLL_STATUSES
 from gonghui_desk.money import yuan_text
+from gonghui_desk.db.windows import has_index
+from gonghui_desk.ui import ledger_model
 from gonghui_desk.ui.ledger_model import RULE_MARK, SIGNED_MARK, LedgerTableModel
 from gonghui_desk.ui.paged_model import CENTER, LEFT, RIGHT
 
@@ -54,8 +57,24 @@ class AidTableModel(LedgerTableModel):
 
     aid_filter = LedgerTableModel.ledger_filter  # the filter and set_filter are the care ledger's
 
-    def fetch_ids(self, order: str, descending: bool) -> list[int]:
+    def _windows(self) -> bool:
+        return has_index(self.db, aid_ledger.DAY_INDEX)
+
+    def _matching(self):
+        return aid_ledger.matching_people(self.db, self._filter)
+
+    def _count_rows(self, people) -> tuple[int, list[int] | None]:
+        return aid_ledger.count_aid(self.db, self._filter, people=people, limit=ledger_model.SMALL_LIST)
+
+    def _order_ids(self, ids: list[int], order: str, descending: bool) -> list[int]:
+        return aid_ledger.order_aid_ids(self.db, ids, order=order, descending=descending)
+
+    def _small_ids(self, order: str, descending: bool) -> list[int]:
         return aid_ids(self.db, self._filter, order=order, descending=descending)
+
+    def window(self, order: str, descending: bool):
+        return aid_ledger.aid_window(self.db, self._filter, order=order, descending=descending,
+                                     people=self._counted[1])
 
     def fetch_rows(self, ids: list[int]) -> dict[int, dict]:
         return aid_rows(self.db, ids)

@@ -26,7 +26,8 @@ from gonghui_desk.hardship.aid_ledger import AidFilter, AidTotals, aid_totals
 from gonghui_desk.money import yuan_text
 from gonghui_desk.ui.aid_dialog import AidDialog, StageDialog, notify_aid_changed
 from gonghui_desk.ui.aid_model import AidTableModel
-from gonghui_desk.ui.care_view import LedgerPageMixin
+from gonghui_desk.ui.care_view import TOTALS_THREAD_ROWS, LedgerPageMixin
+from gonghui_desk.ui.workers import run_job, with_worker_db
 from gonghui_desk.ui.exports import ExportOptionsDialog, print_button, print_list
 from gonghui_desk.ui.member_card import SubUnitComboBox
 from gonghui_desk.ui.tables import empty_label, list_stack, list_table, search_box, show_sorted, totals_label
@@ -254,10 +255,19 @@ class AidView(LedgerPageMixin, QWidget):
         self.apply_filters()
 
     def _count_changed(self, count: int) -> None:
-        self.totals = aid_totals(self.context.db, self.model.aid_filter)
-        self.totals_label.setText(aid_totals_text(self.totals))
-        self.totals_label.setToolTip("按资金来源：" + "；".join(
-            f"{source or '未填'} {yuan_text(money) or '0'} 元" for source, money in self.totals.by_source.items()))
+        self._totals_generation = getattr(self, "_totals_generation", 0) + 1
+        if count <= TOTALS_THREAD_ROWS:
+            self._show_totals(aid_totals(self.context.db, self.model.aid_filter))
+        else:  # a year of a big union: the table is there at once, the sums follow (as the care ledger's)
+            self.totals_label.setText(f"共 {count} 条记录，正在合计…")
+            self.totals_label.setToolTip("")
+            generation = self._totals_generation
+
+            def totals(db, progress, is_cancelled, aid_filter=self.model.aid_filter):
+                return generation, aid_totals(db, aid_filter)
+
+            self.totals_job = run_job(None, "合计", with_worker_db(self.context, totals),
+                                      on_done=self._totals_computed, show_dialog=False)
         for button in (self.sign_button, self.export_button, self.print_button):
             button.setEnabled(count > 0)
         self._update_buttons()
@@ -271,6 +281,21 @@ class AidView(LedgerPageMixin, QWidget):
             self.empty_label.setText("没有符合条件的帮扶记录。\n请换个期间、类型或部门，或点“清除筛选”。")
         self.stack.setCurrentWidget(self.empty_label)
 
+    def _show_totals(self, totals: AidTotals) -> None:
+        self.totals = totals
+        self.totals_label.setText(aid_totals_text(totals))
+        self.totals_label.setToolTip("按资金来源：" + "；".join(
+            f"{source or '未填'} {yuan_text(money) or '0'} 元" for source, money in totals.by_source.items()))
+
+    def _totals_computed(self, result) -> None:
+        generation, totals = result
+        if generation == self._totals_generation:  # not overtaken by a newer filter
+            self._show_totals(totals)
+
+    def wait_for_totals(self, msecs: int = 30000) -> bool:
+        job = getattr(self, "totals_job", None)
+        return job.wait(msecs) if job is not None else True
+
     def _update_buttons(self, *args) -> None:
         row = self.current_row()
         stage = row["stage"] if row else None
@@ -280,7 +305,7 @@ class AidView(LedgerPageMixin, QWidget):
 
     def selected_payment_ids(self) -> list[int]:
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
-        return [pid for pid in (self.model.payment_id(r) for r in rows) if pid is not None]
+        return self.model.row_ids(rows)
 
     def current_payment_id(self) -> int | None:
         index = self.table.currentIndex()

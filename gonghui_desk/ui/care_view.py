@@ -35,7 +35,7 @@ from gonghui_desk.ui.workers import run_job, with_worker_db
 from gonghui_desk.union import descendant_ids, sub_units
 
 ERROR_COLOUR = "#c0392b"
-TOTALS_THREAD_ROWS = 20000  # above this many rows the totals are summed on a worker thread
+TOTALS_THREAD_ROWS = 2000  # above this many rows the totals are summed on a worker thread
 ALL = "全部"
 DATES_WRONG = "日期有误，请改正后再筛选（如 2024-05-03 或 2024.5.3）"
 MUST_VISIT = "must_visit"
@@ -221,7 +221,7 @@ class LedgerPageMixin(ListPageMixin):
                              selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
 
     def _reselect(self, visit_ids: list[int], current: int | None) -> None:
-        rows = [r for r in (self.model.row_of(v) for v in visit_ids) if r is not None] if len(visit_ids) < 500 else []
+        rows = self.model.rows_of(visit_ids) if len(visit_ids) < 500 else []
         if rows:
             self.select_rows(rows)
         if current is not None:
@@ -456,7 +456,7 @@ class LedgerView(LedgerPageMixin, QWidget):
 
     def selected_visit_ids(self) -> list[int]:
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
-        return [vid for vid in (self.model.visit_id(r) for r in rows) if vid is not None]
+        return self.model.row_ids(rows)
 
     def current_visit_id(self) -> int | None:
         index = self.table.currentIndex()

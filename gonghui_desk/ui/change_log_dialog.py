@@ -30,7 +30,10 @@ from gonghui_desk.ui.tables import compact_table, search_box
 FULL_NUMBERS_TEXT = "显示完整号码"
 FULL_NUMBERS_TIP = "身份证号、手机号、银行卡号平时只显示部分数字；需要核对时勾选此项"
 ACTION_COLOURS = {"void": QColor("#b8322a"), "restore": QColor("#2e7d32"), "insert": QColor("#1f5fa8")}
+ACTION_BRUSHES = {action: QBrush(colour) for action, colour in ACTION_COLOURS.items()}
 COLUMN_LABELS = {"time": "时间", "kind": "种类", "record": "记录", "action": "操作", "changes": "改动"}
+_DISPLAY, _TOOLTIP, _FOREGROUND = int(Qt.DisplayRole), int(Qt.ToolTipRole), int(Qt.ForegroundRole)
+_ROLES = frozenset((_DISPLAY, _TOOLTIP, _FOREGROUND))
 SUMMARY_LIMIT = 60  # characters of each value in the list (the tooltip and the export have them whole)
 
 
@@ -43,12 +46,14 @@ class ChangeEntryModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns = list(columns)
         self._entries: list[ChangeEntry] = []
+        self._texts: dict[int, tuple[str, ...]] = {}  # row -> its display texts
         self._fetch = fetch
         self._more = fetch is not None
 
     def set_entries(self, entries: Sequence[ChangeEntry]) -> None:
         self.beginResetModel()
         self._entries = list(entries)
+        self._texts.clear()
         self._more = False
         self.endResetModel()
 
@@ -56,6 +61,7 @@ class ChangeEntryModel(QAbstractTableModel):
         """The first page again (after a change of filter)."""
         self.beginResetModel()
         self._entries = []
+        self._texts.clear()
         self._more = self._fetch is not None
         self.endResetModel()
         if self._more:
@@ -109,17 +115,24 @@ class ChangeEntryModel(QAbstractTableModel):
         return entry.summary(limit=limit)
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+        # a repaint asks for every role of every visible cell: the roles as ints (comparing Qt's enums costs
+        # more than the lookup), and a row's display texts worked out once
+        if role not in _ROLES or not index.isValid():
             return None
+        row = index.row()
+        if not 0 <= row < len(self._entries):
+            return None
+        if role == _DISPLAY:
+            texts = self._texts.get(row)
+            if texts is None:
+                texts = self._texts[row] = tuple(self.text(row, key) for key in self.columns)
+            return texts[index.column()]
         key = self.columns[index.column()]
-        if role == Qt.DisplayRole:
-            return self.text(index.row(), key)
-        if role == Qt.ToolTipRole and key in ("changes", "record"):
-            full = self.text(index.row(), key, limit=None)
+        if role == _TOOLTIP and key in ("changes", "record"):
+            full = self.text(row, key, limit=None)
             return full.replace("；", "\n") if key == "changes" else full
-        if role == Qt.ForegroundRole and key == "action":
-            colour = ACTION_COLOURS.get(self._entries[index.row()].action)
-            return QBrush(colour) if colour is not None else None
+        if role == _FOREGROUND and key == "action":
+            return ACTION_BRUSHES.get(self._entries[row].action)
         return None
 
 

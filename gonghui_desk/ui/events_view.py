@@ -209,7 +209,10 @@ class EventsView(LedgerPageMixin, QWidget):
         self._set_period("本年")
         # the rows are read when the page is first shown: opening the main window does not pay for them
         self._loaded = False
-        self.model = EventTableModel(context.db, self, event_filter=self.current_filter(), query=False)
+        # pages of 50 events: each page counts its events' participants and results (some 1 ms an event on a
+        # large register), and a screen shows about 25
+        self.model = EventTableModel(context.db, self, event_filter=self.current_filter(), query=False,
+                                     page_size=50)
         self._attach_model()
         for signal in (context.events_changed, context.members_changed, context.profile_changed):
             signal.connect(self.refresh)

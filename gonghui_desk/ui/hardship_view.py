@@ -80,7 +80,7 @@ class FilesView(ListPageMixin, QWidget):
         self._reload_choices()
         self._loaded = False
         self.model = HardshipFileTableModel(context.db, self, file_filter=self.current_filter(), query=False,
-                                            today=today)
+                                            today=today, page_size=100)  # a row sums its family's incomes
         show_sorted(self.table, self.model, COLUMN_WIDTHS, order=Qt.DescendingOrder, stretch="sub_unit")
         self.model.count_changed.connect(self._update_counts)
         for signal in ("hardship_changed", "members_changed"):
@@ -188,12 +188,17 @@ class FilesView(ListPageMixin, QWidget):
             self.table.selectRow(row)
 
     def _update_counts(self, shown: int) -> None:
-        today = self.today.isoformat()
-        counts = file_counts(self.context.db, today, today)
-        overdue = file_ids(self.context.db, FileFilter(status=("在档",), review_due=True), today=self.today)
-        late = sum(1 for row in self.model.fetch_rows(overdue).values() if row["review_overdue"]) if overdue else 0
-        self.counts_label.setText(f"在档 {counts.on_file} 户 {counts.on_file_persons} 人，复核逾期 {late} 户"
-                                  f"；当前列出 {shown} 户")
+        # the register's own counts change with the data, not with the filter: worked out once per change
+        from gonghui_desk.db.member_queries import data_stamp
+
+        key = (data_stamp(self.context.db), self.today)
+        if getattr(self, "_counts", (None,))[0] != key:
+            today = self.today.isoformat()
+            counts = file_counts(self.context.db, today, today)
+            overdue = file_ids(self.context.db, FileFilter(status=("在档",), review_due=True), today=self.today)
+            late = sum(1 for row in self.model.fetch_rows(overdue).values() if row["review_overdue"]) if overdue else 0
+            self._counts = (key, f"在档 {counts.on_file} 户 {counts.on_file_persons} 人，复核逾期 {late} 户")
+        self.counts_label.setText(f"{self._counts[1]}；当前列出 {shown} 户")
         for button in (self.export_button, self.print_button):
             button.setEnabled(shown > 0)
 

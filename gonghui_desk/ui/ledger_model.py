@@ -1,14 +1,18 @@
-"""The 慰问台账 table: a lazy, SQL-backed list of visits on :class:`PagedIdTableModel`
-(``care.ledger.ledger_ids`` / ``ledger_rows``)."""
+"""The 慰问台账 table: a lazy, SQL-backed list of visits on :class:`PagedIdTableModel`: a window
+(``care.ledger.count_ledger`` / ``ledger_window``) read a page at a time by position, or for up to
+:data:`SMALL_LIST` visits their ordered ids (``ledger_ids`` / ``ledger_rows``)."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QBrush, QColor
 
+from gonghui_desk.care import ledger
 from gonghui_desk.care.ledger import LEDGER_SORTS, LedgerFilter, ledger_ids, ledger_rows
+from gonghui_desk.db.windows import has_index
 from gonghui_desk.members import ON_ROLL_STATUSES
 from gonghui_desk.money import yuan_text
-from gonghui_desk.ui.paged_model import CENTER, LEFT, RIGHT, ROW_ID_ROLE, FilteredTableModel, PagedIdTableModel
+from gonghui_desk.ui.paged_model import (CENTER, LEFT, RIGHT, ROW_ID_ROLE, FilteredTableModel, PagedIdTableModel,
+                                          Window)
 
 # (key, header) of the ledger's columns.
 LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -33,6 +37,7 @@ _GREY = QBrush(QColor("#7a7a7a"))
 _AMBER = QBrush(QColor("#b9770e"))
 _GREEN = QBrush(QColor("#2e7d32"))
 CENTERED = {"event_date", "visit_date", "signed", "rule", "payment_form"}
+SMALL_LIST = 5000  # at most this many rows: their ordered ids (found by the filter's own index, then sorted)
 
 
 class LedgerTableModel(FilteredTableModel):
@@ -55,8 +60,46 @@ class LedgerTableModel(FilteredTableModel):
     def ledger_filter(self) -> LedgerFilter:
         return self._filter
 
-    def fetch_ids(self, order: str, descending: bool) -> list[int]:
+    _counted = None  # (filter, the people it lets through, its count): a sort reuses them
+
+    def requery(self) -> None:
+        self._counted = None  # a new filter, or the rows changed: count again (a sort keeps the count)
+        super().requery()
+
+    def fetch_ids(self, order: str, descending: bool) -> list[int] | int:
+        """The number of matching rows (a window), or for up to :data:`SMALL_LIST` their ordered ids."""
+        f = self._filter
+        if self._counted is None or self._counted[0] != f:
+            people = self._matching()
+            self._counted = (f, people, *self._count_rows(people))
+        _, _, count, ids = self._counted
+        if count > SMALL_LIST and self._windows():
+            return count
+        if ids is not None:
+            return self._order_ids(ids, order, descending)
+        return self._small_ids(order, descending)
+
+    # the core module's functions (the aid ledger's model gives its own)
+    def _windows(self) -> bool:
+        """Whether the database has the index the window's default order walks (else ordered ids, as before)."""
+        return has_index(self.db, ledger.DAY_INDEX)
+
+    def _matching(self):
+        """The members the filter's search and departments let through (found once for every page)."""
+        return ledger.matching_member_ids(self.db, self._filter)
+
+    def _count_rows(self, people) -> tuple[int, list[int] | None]:
+        return ledger.count_ledger(self.db, self._filter, member_ids=people, limit=SMALL_LIST)
+
+    def _order_ids(self, ids: list[int], order: str, descending: bool) -> list[int]:
+        return ledger.order_ledger_ids(self.db, ids, order=order, descending=descending)
+
+    def _small_ids(self, order: str, descending: bool) -> list[int]:
         return ledger_ids(self.db, self._filter, order=order, descending=descending)
+
+    def window(self, order: str, descending: bool) -> Window:
+        return ledger.ledger_window(self.db, self._filter, order=order, descending=descending,
+                                    member_ids=self._counted[1])
 
     def fetch_rows(self, ids: list[int]) -> dict[int, dict]:
         return ledger_rows(self.db, ids)

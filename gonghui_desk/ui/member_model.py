@@ -1,14 +1,21 @@
 """Table models for members: the lazy, SQL-backed member list and a small list-of-dicts model.
 
-:class:`MemberTableModel` is a :class:`~gonghui_desk.ui.paged_model.PagedIdTableModel`: a filter
-or sort change asks SQL for the ordered ids of the matching members
-(``member_queries.member_ids``); the rows on screen are fetched a page at a time
-(``member_queries.member_rows``), so 100,000 members cost a list of ints plus a few cached rows.
+:class:`MemberTableModel` is a :class:`~gonghui_desk.ui.paged_model.PagedIdTableModel` that never
+holds the whole table. For each filter and order it takes the cheapest of:
 
-Search-as-you-type: the ordered ids of the filter *without* its search text are kept, and a
-keystroke only asks SQL for the unordered set of matching ids (``matching_ids``, one scan
-without a sort) and keeps the base ids that are in it, whatever the list is sorted by; typing
-more letters re-checks only the previous matches. Clearing the search costs nothing.
+* a **window** (most filters): SQL counts the matching members (one scan of the ``members_list``
+  index) and the rows on screen are read a page at a time by their position in the order
+  (``ORDER BY … LIMIT``, from the nearest page already read). A sort change reads one page, the count
+  staying the same; scrolling to the end reads the last page. Sorting by a column is quick when an index
+  has it first (``member_queries.order_terms``; the indexes are ``gonghui_desk.db.migrations.LARGE_UNION_INDEXES``);
+* the **ordered ids** of a filter matching at most :data:`SMALL_LIST` members (found with the
+  filter, then sorted), where walking an index in the list's order would read thousands of rows to
+  find a page;
+* for a **search** (search-as-you-type): in name order, the ordered ids of the matches in one scan
+  of ``members_list`` (which is in name order and holds the search text); in another order, as any
+  filter: the ordered ids of up to :data:`SMALL_LIST` matches, or a window. Typing more letters
+  re-checks only the previous matches (up to :data:`NARROW_LIMIT`) and keeps their order. A list of
+  ids is at most one int per member (100,000 ints: under 1 MB).
 """
 
 from __future__ import annotations
@@ -25,8 +32,7 @@ from gonghui_desk.db import member_queries
 from gonghui_desk.db.member_queries import MemberFilter
 from gonghui_desk.idcard import mask_id_number, mask_phone
 from gonghui_desk.members import ON_ROLL_STATUSES
-from gonghui_desk.ui.paged_model import CENTER, LEFT, ROW_ID_ROLE, PagedIdTableModel
-from gonghui_desk.union import sub_unit_paths
+from gonghui_desk.ui.paged_model import CENTER, LEFT, ROW_ID_ROLE, PagedIdTableModel, Window
 
 # (key, header) of the list's columns; the key is also the sort key of member_queries.SORT_COLUMNS.
 MEMBER_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -44,33 +50,36 @@ MEMBER_COLUMNS: tuple[tuple[str, str], ...] = (
 COLUMN_INDEX = {key: i for i, (key, _) in enumerate(MEMBER_COLUMNS)}
 
 MEMBER_ID_ROLE = ROW_ID_ROLE
+# A filter matching at most this many members is read as their ordered ids (see the module text).
+SMALL_LIST = 2000
 # Below this many previous matches, a longer search text re-checks only those rows.
-NARROW_LIMIT = 40000
+NARROW_LIMIT = 5000
 _CENTERED = {"sex", "age", "join_date", "status"}
 _ALIGNMENTS = tuple(CENTER if key in _CENTERED else LEFT for key, _ in MEMBER_COLUMNS)
 _STATUS_COLUMN = COLUMN_INDEX["status"]
 _SUB_UNIT_COLUMN = COLUMN_INDEX["sub_unit"]
 _GREY_BRUSH = QBrush(QColor("#7a7a7a"))
 _VOID_BRUSH = QBrush(QColor("#a33"))
+_LIST_COLUMNS = ", ".join(f"m.{c}" for c in member_queries.LIST_COLUMNS)
 
 
 class MemberTableModel(PagedIdTableModel):
-    """The member list: ordered ids from SQL, rows fetched lazily a page at a time."""
+    """The member list: counted in SQL, rows read a page at a time (see the module text)."""
 
     COLUMNS = MEMBER_COLUMNS
     SORTS = {key: key for key, _ in MEMBER_COLUMNS}  # every column sorts (member_queries.SORT_COLUMNS)
 
     def __init__(self, db, parent=None, *, member_filter: MemberFilter | None = None, page_size: int = 200,
-                 max_pages: int = 30, today: dt.date | None = None):
+                 max_pages: int = 10, today: dt.date | None = None):
         super().__init__(parent, page_size=page_size, max_pages=max_pages, order="name")
         self.db = db
         self._today = today
         self._filter = member_filter or MemberFilter()
         self._masked = True
-        self._base_ids: list[int] = []  # the filter's ordered ids, without its search text
-        self._matches: set[int] | None = None  # ids matching the current search
-        self._matches_for = ""
-        self._positions: dict[int, int] | None = None  # member id -> row in _base_ids
+        # the last filter counted: (filter, count, its unordered ids when at most SMALL_LIST)
+        self._counted: tuple[MemberFilter, int, list[int] | None] | None = None
+        # the last search read as ids: (filter, order, descending, ordered ids) — a longer text narrows it
+        self._searched: tuple[MemberFilter, str, bool, list[int]] | None = None
         self._paths: dict[int, str] = {}
         self.requery()
 
@@ -88,16 +97,8 @@ class MemberTableModel(PagedIdTableModel):
         return self._masked
 
     def set_filter(self, member_filter: MemberFilter) -> None:
-        only_search_changed = replace(member_filter, search="") == replace(self._filter, search="")
         self._filter = member_filter
-        if only_search_changed:
-            self.beginResetModel()
-            self._ids = self._searched_ids()
-            self._pages.clear()
-            self.endResetModel()
-            self.count_changed.emit(len(self._ids))
-        else:
-            self.requery()
+        self.requery()
 
     def set_search(self, text: str) -> None:
         self.set_filter(replace(self._filter, search=text))
@@ -108,17 +109,37 @@ class MemberTableModel(PagedIdTableModel):
             self.invalidate_rows()  # the prepared texts of the cached pages show the old form
 
     def requery(self) -> None:
-        self._paths = sub_unit_paths(self.db)
-        self._matches = None  # the rows may have changed
+        """Count again (a new filter, or the rows changed; a sort keeps the count)."""
+        self._paths = member_queries.cached_sub_unit_paths(self.db)
+        self._counted = None
         super().requery()
 
+    def refresh(self) -> None:
+        """Re-read everything (the rows changed), keeping the filter and the order."""
+        self._searched = None  # a longer search text must not narrow the old matches
+        super().refresh()
+
     # --- PagedIdTableModel -----------------------------------------------------------
-    def fetch_ids(self, order: str, descending: bool) -> list[int]:
-        """The ordered ids of the filter without its search, kept by the current search."""
-        self._base_ids = member_queries.member_ids(self.db, replace(self._filter, search=""), order=order,
-                                                   descending=descending, today=self.today)
-        self._positions = None
-        return self._searched_ids()
+    def fetch_ids(self, order: str, descending: bool) -> list[int] | int:
+        """The ordered ids of a search or of a short list, or the number of members for a window."""
+        f = self._filter
+        if f.search.split():
+            return self._search(order, descending)
+        if self._counted is None or self._counted[0] != f:  # else a new order of the same members
+            self._counted = (f, *member_queries.count_or_ids(self.db, f, self.today, limit=SMALL_LIST))
+        _, count, ids = self._counted
+        if ids is not None:
+            return member_queries.ordered_ids(self.db, ids, order=order, descending=descending)
+        return count
+
+    def window(self, order: str, descending: bool) -> Window:
+        f = self._filter
+        where, params = member_queries.where_clause(f, self.today, plus=True)
+        # a record's row: counted in one scan (at most some 20 ms), where the index of the order would read
+        # the table for every row before it
+        count = (member_queries.member_source(f, order=order), *member_queries.where_clause(f, self.today))
+        return Window(_LIST_COLUMNS, "members m", where, params, member_queries.order_terms(order),
+                      reverse=descending != (order == "age"), count=count)
 
     def fetch_rows(self, ids: list[int]) -> dict[int, dict]:
         return member_queries.member_rows(self.db, ids)
@@ -135,31 +156,26 @@ class MemberTableModel(PagedIdTableModel):
         return texts, tooltips, tuple(brushes), _ALIGNMENTS
 
     # --- search ------------------------------------------------------------------------
-    def _searched_ids(self) -> list[int]:
-        """Keep the base ids matching the search: one unordered scan instead of a sort."""
-        search = self._filter.search
-        if not search.split():
-            self._matches, self._matches_for = None, ""
-            return self._base_ids
-        if self._matches is None or self._matches_for != search:
-            within = None
-            if (self._matches is not None and len(self._matches) <= NARROW_LIMIT
-                    and member_queries.search_narrows(self._matches_for, search)):
-                within = self._matches  # typing more letters: only the previous matches can match
-            self._matches = member_queries.matching_ids(self.db, self._filter, today=self.today, within=within)
-            self._matches_for = search
-        matches = self._matches
-        if len(matches) == len(self._base_ids):
-            return self._base_ids
-        if len(matches) * 8 < len(self._base_ids):
-            position = self._base_positions()
-            return sorted((i for i in matches if i in position), key=position.__getitem__)
-        return [i for i in self._base_ids if i in matches]
-
-    def _base_positions(self) -> dict[int, int]:
-        if self._positions is None:
-            self._positions = {mid: row for row, mid in enumerate(self._base_ids)}
-        return self._positions
+    def _search(self, order: str, descending: bool) -> list[int] | int:
+        """The matches of a search: ordered ids in one scan, or a window (see the module text)."""
+        f = self._filter
+        last = self._searched
+        if (last is not None and (last[1], last[2]) == (order, descending) and len(last[3]) <= NARROW_LIMIT
+                and replace(last[0], search="") == replace(f, search="")
+                and member_queries.search_narrows(last[0].search, f.search)):
+            # typing more letters: only the previous matches can match, and they are in order
+            found = member_queries.matching_ids(self.db, f, today=self.today, within=last[3])
+            ids = [i for i in last[3] if i in found]
+        elif order == "name":
+            ids = member_queries.scanned_ids(self.db, f, order=order, descending=descending, today=self.today)
+        else:
+            count, found_ids = member_queries.count_or_ids(self.db, f, self.today, limit=SMALL_LIST)
+            if found_ids is None:
+                self._searched = None
+                return count
+            ids = member_queries.ordered_ids(self.db, found_ids, order=order, descending=descending)
+        self._searched = (f, order, descending, ids)
+        return ids
 
     # --- lookups ---------------------------------------------------------------------
     def member_id(self, row: int) -> int | None:

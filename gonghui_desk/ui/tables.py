@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Mapping
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
@@ -209,8 +209,46 @@ def show_sorted(table: QTableView, model, widths: Mapping[str, int], *, order: Q
         header.setMinimumSectionSize(minimum_width)
     # the indicator before sorting is enabled, so that enabling it does not sort again
     header.setSortIndicator(model.sort_column() if sort_column is None else sort_column, order)
+    # before and after the view's own sorting (slots run in the order they were connected)
+    kept: list[int] = []
+    header.sortIndicatorChanged.connect(lambda *_: _remember_selection(table, model, kept))
     table.setSortingEnabled(True)
+    header.sortIndicatorChanged.connect(lambda *_: _select_again(table, model, kept))
     return header
+
+
+KEEP_SELECTED = 20  # a sort keeps at most this many selected records selected in a windowed list
+
+
+def _remember_selection(table: QTableView, model, kept: list[int]) -> None:
+    """Before a sort: the ids of the selected records (at most :data:`KEEP_SELECTED`)."""
+    kept.clear()
+    selection = table.selectionModel()
+    if selection is None or not selection.hasSelection():
+        return
+    rows = sorted({index.row() for index in selection.selectedIndexes()})[:KEEP_SELECTED]
+    current = table.currentIndex().row()
+    if current in rows:  # the current record first
+        rows.remove(current)
+        rows.insert(0, current)
+    kept.extend(i for i in (model.row_id(row) for row in rows) if i is not None)
+
+
+def _select_again(table: QTableView, model, kept: list[int]) -> None:
+    """After a sort: a windowed model keeps rows, not records (see ``PagedIdTableModel.sort``): select the
+    records again, found in SQL (``rows_of``)."""
+    if not kept or not getattr(model, "windowed", False):
+        return
+    rows = model.rows_of(kept)
+    kept.clear()
+    selection = table.selectionModel()
+    selection.clearSelection()
+    if not rows:
+        return
+    last = model.columnCount() - 1
+    for row in rows:
+        selection.select(QItemSelection(model.index(row, 0), model.index(row, last)), QItemSelectionModel.Select)
+    selection.setCurrentIndex(model.index(rows[0], max(table.currentIndex().column(), 0)), QItemSelectionModel.NoUpdate)
 
 
 def restore_sort_indicator(table: QTableView, model) -> None:
