@@ -44,10 +44,10 @@ def _app():
     return QApplication.instance() or QApplication([])
 
 
-def _best(fn: Callable[[], object], repeat: int = REPEAT, before: Callable[[], object] | None = None) -> float:
-    """The best of ``repeat`` timings of ``fn`` (``before`` runs untimed before each)."""
+def _best(fn: Callable[[], object], repeat: int | None = None, before: Callable[[], object] | None = None) -> float:
+    """The best of ``repeat`` (default :data:`REPEAT`) timings of ``fn`` (``before`` runs untimed before each)."""
     times = []
-    for _ in range(repeat):
+    for _ in range(repeat or REPEAT):
         if before is not None:
             before()
         start = time.perf_counter()
@@ -124,9 +124,11 @@ def _member_sql(model, member_filter, *, limit: int | None = None, last: bool = 
     return (sql + f" LIMIT {limit}" if limit else sql), params
 
 
-def bench_member_list(db_path) -> list[Row]:
+def bench_member_list(db_path, repeat: int | None = None) -> list[Row]:
     """The 会员 page on ``db_path``: search keystrokes, every filter's every choice, a sort by every column both
-    ways, and the scroll bar dragged to the end."""
+    ways, and the scroll bar dragged to the end; each timing the best of ``repeat`` (default :data:`REPEAT`)."""
+    global REPEAT
+    REPEAT = repeat or REPEAT
     from PySide6.QtCore import Qt
 
     from gonghui_desk import modules
@@ -412,11 +414,14 @@ def _ids_floor(model):
 IDS_FLOOR = "SQL: ordered ids + first screen"
 
 
-def bench_other_lists(db_path, only: str = "") -> list[Row]:
+def bench_other_lists(db_path, only: str = "", repeat: int | None = None) -> list[Row]:
     """The other big lists on ``db_path``: 慰问台账, 帮扶台账, 困难职工档案, 活动竞赛 and the entries of its largest
     event, 提案 (the largest session), 回收站 and 修改记录; each opened, filtered by every choice, sorted by every
     sortable column both ways, searched and scrolled to the end. "Today" is the end of the newest record's year
-    so that each page's default period (本年) has rows."""
+    so that each page's default period (本年) has rows. Each timing the best of ``repeat`` (default
+    :data:`REPEAT`)."""
+    global REPEAT
+    REPEAT = repeat or REPEAT
     from gonghui_desk import modules
     from gonghui_desk.ui.app_context import AppContext
 
