@@ -254,6 +254,13 @@ class VisitFigures:
 
 
 _PERSON_SQL = "v.member_id || '|' || v.recipient_relation || '|' || v.recipient_name"
+# The same person as a cheaper key: the member's id for a visit to the member (本人 with no name, as the care store
+# keeps every visit to the member), else the text above. count(DISTINCT key) = count(DISTINCT text): a text is
+# "<id>|本人|" exactly when the visit is 本人 with no name (the first '|' ends the id, and a relation holding a
+# '|' makes a text with two more), those texts map one-to-one onto the ids, and an integer never equals a text.
+_PERSON_KEY_SQL = (f"CASE WHEN v.recipient_relation = '本人' AND v.recipient_name = '' THEN v.member_id "
+                   f"ELSE {_PERSON_SQL} END")
+_GROUP_SQL = "CASE WHEN v.campaign_id IS NULL THEN v.occasion_id ELSE -v.campaign_id END"
 
 
 def visit_figures(ctx: ReportContext) -> VisitFigures:
@@ -270,33 +277,51 @@ def _visit_figures(db, date_from: str, date_to: str) -> VisitFigures:
     where = "v.voided_at IS NULL AND v.visit_date >= ? AND v.visit_date <= ?"
     params = [date_from, date_to]
 
-    def grouped(column: str, persons: bool) -> dict:
-        """key -> (人次, 人, cash, goods, signed, 本人, the ids, the signed ids)."""
-        distinct = f"count(DISTINCT {_PERSON_SQL})" if persons else "0"
-        result = {}
-        for key, *figures, ids, signed_ids in db.execute(
-                f"""SELECT {column}, count(*), {distinct}, coalesce(sum(v.cash_fen), 0),
-                           coalesce(sum(v.goods_value_fen), 0), coalesce(sum(v.signed), 0),
-                           coalesce(sum(v.recipient_relation = '本人'), 0), json_group_array(v.id),
-                           json_group_array(v.id) FILTER (WHERE v.signed = 1)
-                    FROM visits v WHERE {where} GROUP BY 1""", params):
-            result[key] = (*figures, sorted(json.loads(ids)), sorted(json.loads(signed_ids or "[]")))
-        return result
-
-    # occasions (日常走访) as their id, campaigns (集中慰问) as minus theirs, in one pass
-    by_group = grouped("CASE WHEN v.campaign_id IS NULL THEN v.occasion_id ELSE -v.campaign_id END", True)
+    # the sums and ids by occasion (日常走访, as the occasion's id) or campaign (集中慰问, as minus its id), month and
+    # fund source in one pass, one JSON array of ids per combination; added up by each of the three below
+    groups: dict[str, dict] = {"group": {}, "month": {}, "source": {}}
+    leader_ids: list[int] = []
+    for group, month, source, times, cash, goods, signed, own, ids, signed_ids, leader in db.execute(
+            f"""SELECT {_GROUP_SQL}, substr(v.visit_date, 1, 7), v.fund_source, count(*), coalesce(sum(v.cash_fen), 0),
+                       coalesce(sum(v.goods_value_fen), 0), coalesce(sum(v.signed), 0),
+                       coalesce(sum(v.recipient_relation = '本人'), 0), json_group_array(v.id),
+                       json_group_array(v.id) FILTER (WHERE v.signed = 1),
+                       json_group_array(v.id) FILTER (WHERE v.leader_went = 1)
+                FROM visits v WHERE {where} GROUP BY 1, 2, 3""", params):
+        ids, signed_ids = json.loads(ids), json.loads(signed_ids)
+        leader_ids += json.loads(leader)
+        for grouping, key in (("group", group), ("month", month), ("source", source)):
+            found = groups[grouping].setdefault(key, [0, 0, 0, 0, 0, 0, [], []])  # 人 is counted below
+            found[0] += times
+            found[2:6] = found[2] + cash, found[3] + goods, found[4] + signed, found[5] + own
+            found[6] += ids
+            found[7] += signed_ids
+    # distinct persons by occasion or campaign and in all, and distinct members, from the distinct (group, person)
+    # pairs (a person's key says who the member is, so each pair has one member)
+    persons = members = 0
+    for group, n, distinct_members in db.execute(
+            f"""WITH pairs AS MATERIALIZED (
+                    SELECT {_GROUP_SQL} AS grp, {_PERSON_KEY_SQL} AS person, v.member_id AS member_id
+                    FROM visits v WHERE {where} GROUP BY 1, 2)
+                SELECT grp, count(*), 0 FROM pairs GROUP BY grp
+                UNION ALL
+                SELECT NULL, count(DISTINCT person), count(DISTINCT member_id) FROM pairs""", params):
+        if group is None:
+            persons, members = n, distinct_members
+        else:
+            groups["group"][group][1] = n
+    leader_ids.sort()
+    for found in (row for grouping in groups.values() for row in grouping.values()):
+        found[6].sort()
+        found[7].sort()
+    # key -> (人次, 人, cash, goods, signed, 本人, the ids, the signed ids)
+    by_group, by_month, by_source = ({k: tuple(v) for k, v in groups[g].items()} for g in ("group", "month", "source"))
     by_occasion = {k: row for k, row in by_group.items() if k > 0}
     by_campaign = {-k: row for k, row in by_group.items() if k < 0}
-    by_month = grouped("substr(v.visit_date, 1, 7)", False)
-    by_source = grouped("v.fund_source", False)
     ids = sorted(i for row in by_group.values() for i in row[6])
-    persons, members = db.execute(f"SELECT count(DISTINCT {_PERSON_SQL}), count(DISTINCT v.member_id) FROM visits v "
-                                  f"WHERE {where}", params).fetchone()
     totals = LedgerTotals(visits=len(ids), persons=persons, members=members,  # as ledger_totals counts them
                           cash_fen=sum(row[2] for row in by_group.values()),
                           goods_fen=sum(row[3] for row in by_group.values()))
-    leader_ids = [r[0] for r in db.execute(f"SELECT v.id FROM visits v WHERE {where} AND v.leader_went = 1 "
-                                           "ORDER BY v.id", params)]
 
     def make(key, name: str, row, **extra) -> Group:
         times, persons, cash, goods, signed, own, group_ids, signed_ids = row

@@ -15,6 +15,7 @@ The heading follows the union's words: "加强民主管理，推进校务公开"
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from gonghui_desk.congress.register import (UNCATEGORISED, ProposalFilter, SessionDashboard, iter_proposals,
@@ -90,11 +91,12 @@ def democracy_facts(ctx: ReportContext) -> DemocracyFacts:
         session["title"] = session_title(session["term_number"], session["number"], session["kind"])
         counts = store.delegate_counts(session["id"])
         session["formal"], session["attending"] = counts.formal, counts.attending
-        for role in (FORMAL, ATTENDING):
-            facts.delegate_ids[(session["id"], role)] = [r[0] for r in db.execute(
-                f"""SELECT d.id FROM congress_delegates d JOIN members m ON m.id = d.member_id AND m.voided_at IS NULL
-                    WHERE d.term_id = ? AND d.voided_at IS NULL AND d.role = ? AND {serving_sql('d')} ORDER BY d.id""",
-                [session["term_id"], role, session["held_on"], session["held_on"]])]
+        for role in (FORMAL, ATTENDING):  # the ids as one JSON array, not a row each
+            facts.delegate_ids[(session["id"], role)] = sorted(json.loads(db.execute(
+                f"""SELECT json_group_array(d.id) FROM congress_delegates d
+                    JOIN members m ON m.id = d.member_id AND m.voided_at IS NULL
+                    WHERE d.term_id = ? AND d.voided_at IS NULL AND d.role = ? AND {serving_sql('d')}""",
+                [session["term_id"], role, session["held_on"], session["held_on"]]).fetchone()[0]))
         facts.boards.append(session_dashboard(db, session["id"], ctx.today))
         facts.proposals += iter_proposals(db, ProposalFilter(session_id=session["id"]), today=ctx.today)
     facts.total = _sum_boards(facts.boards)

@@ -179,8 +179,8 @@ def _draw_vertical(draw, items, axis, box, label_font, value_font) -> None:
     for i, (label, value) in enumerate(items):
         x = left + slot * i + (slot - bar) / 2
         y = bottom - (bottom - top) * value / top_value
-        if value > 0:
-            draw.rectangle((x, y, x + bar, bottom - 1), fill=BAR)
+        if value > 0:  # a value too small to show is drawn a pixel high (Pillow refuses a negative height)
+            draw.rectangle((x, min(y, bottom - 1), x + bar, bottom - 1), fill=BAR)
         text = _value_text(value)
         draw.text((x + bar / 2 - draw.textlength(text, font=value_font) / 2, y - value_font.size * 1.3), text,
                   font=value_font, fill=TEXT)
@@ -197,8 +197,8 @@ def _draw_horizontal(draw, items, top_value, box, label_font, value_font) -> Non
     for i, (label, value) in enumerate(items):
         y = top + slot * i + (slot - bar) / 2
         x = left + (right - left) * value / top_value
-        if value > 0:
-            draw.rectangle((left + 1, y, x, y + bar), fill=BAR)
+        if value > 0:  # a value too small to show is drawn a pixel wide (Pillow refuses a negative width)
+            draw.rectangle((left + 1, y, max(x, left + 1), y + bar), fill=BAR)
         middle = y + bar / 2
         draw.text((left - draw.textlength(label, font=label_font) - 10, middle - label_font.size * 0.6), label,
                   font=label_font, fill=TEXT)

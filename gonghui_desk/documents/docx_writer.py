@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import os
+from copy import deepcopy
 from dataclasses import dataclass
 from functools import singledispatch
 from pathlib import Path
@@ -238,6 +239,15 @@ def _add_run(paragraph, text: str):
     return run
 
 
+def _new_run():
+    """An empty ``w:r`` as :func:`_add_run` makes it (its fonts hinted East Asian), to copy for a text."""
+    run = OxmlElement("w:r")
+    fonts = OxmlElement("w:rFonts")
+    fonts.set(qn("w:hint"), "eastAsia")
+    run.get_or_add_rPr().insert(0, fonts)
+    return run
+
+
 def _add_paragraph(container, text: str, key):
     paragraph = container.add_paragraph()
     _set_style(paragraph, key)
@@ -355,19 +365,39 @@ def _column_widths(block: Table, width: int) -> list[Emu]:
 @write_block.register
 def _(block: Table, docx, number: str = "") -> None:
     width = max([len(block.header)] + [len(row) for row in block.rows])
-    table = docx.add_table(rows=1 + len(block.rows), cols=width)
+    table = docx.add_table(rows=1 + min(len(block.rows), 1), cols=width)
     table.style = docx.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = _column_widths(block, width)
-    # table.cell(r, c) walks the whole table on every call (minutes for a 500-row appendix table): go row by row
-    for r, (row, table_row) in enumerate(zip((block.header, *block.rows), table.rows)):
+    # The header row and the first body row are set up through python-docx (widths, styles); every other body
+    # row is a copy of that first one, and each cell gets its run as an element: python-docx's objects cost some
+    # 100 µs a cell (a second for the appendix's 7,000 cells). table.cell(r, c) would walk the whole table on
+    # every call.
+    for r, table_row in enumerate(table.rows):
         for c, cell in enumerate(table_row.cells[:width]):
             cell.width = widths[c]
-            paragraph = cell.paragraphs[0]
-            _set_style(paragraph, "table_header" if r == 0 else "table")
+            _set_style(cell.paragraphs[0], "table_header" if r == 0 else "table")
+    rows = [tr for tr in table._tbl.tr_lst]
+    for _ in block.rows[1:]:
+        rows.append(deepcopy(rows[1]))
+        table._tbl.append(rows[-1])
+    run, plain_run = _new_run(), _new_run()
+    plain_run.append(OxmlElement("w:t"))
+    for row, tr in zip((block.header, *block.rows), rows):
+        for c, tc in enumerate(tr.tc_lst[:width]):
             text = row[c] if c < len(row) else ""
-            if text:
-                _add_run(paragraph, full_width_punctuation(str(text)))
+            if not text:
+                continue
+            text = full_width_punctuation(str(text))
+            if "\t" in text or "\r" in text or "\n" in text:  # python-docx makes tabs and breaks of these
+                element = deepcopy(run)
+                element.text = text
+            else:  # what python-docx writes for plain text: one w:t
+                element = deepcopy(plain_run)
+                element[-1].text = text
+                if len(text.strip()) < len(text):
+                    element[-1].set(qn("xml:space"), "preserve")
+            tc.p_lst[0].append(element)
     for c, column in enumerate(table.columns):
         column.width = widths[c]
     header_row = table.rows[0]._tr.get_or_add_trPr()

@@ -32,6 +32,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Iterator
 
 import sqlite_utils
@@ -40,11 +41,12 @@ from gonghui_desk.db.batches import ID_CHUNK, rows_by_id
 from gonghui_desk.db.member_queries import _escape_like, status_on_sql
 from gonghui_desk.union import sub_unit_paths
 
-__all__ = ["ALL_ITEMS", "EVENT_SORTS", "PARTICIPANT_SORTS", "EventFigures", "EventFilter", "EventTotals", "award_rows", "entered_member_ids",
+__all__ = ["ALL_ITEMS", "EVENT_SORTS", "PARTICIPANT_SORTS", "EventFigures", "EventFilter", "EventTotals", "KindParticipation",
+           "Participation", "award_rows", "entered_member_ids",
            "entry_rows", "event_figures", "event_ids", "event_items", "event_rows", "event_teams", "event_title",
            "event_totals", "iter_award_rows", "iter_events", "iter_participant_persons", "iter_participants",
-           "held_counts", "member_entries", "member_results", "members_on_roll", "participant_ids", "participant_rows", "team_entered_items",
-           "participation_counts", "where_clause"]
+           "held_counts", "member_entries", "member_results", "members_on_roll", "on_roll_ids", "participant_ids", "participant_rows", "team_entered_items",
+           "participation", "participation_counts", "voided_members", "where_clause"]
 
 
 @dataclass
@@ -117,16 +119,40 @@ def event_ids(db: sqlite_utils.Database, f: EventFilter, order: str = "start_dat
 
 
 # --- participation, expanded to persons ------------------------------------------------------------
-def _participation_cte(event_sql: str) -> str:
+_VOIDED_MEMBERS = "SELECT id FROM members WHERE voided_at IS NOT NULL"
+VOIDED_WRITTEN_OUT = 500  # up to this many voided members are written into the statements as a list
+
+
+def voided_members(db: sqlite_utils.Database) -> str:
+    """The ids of the voided members for :func:`_participation_cte`: written out ("3, 17") — read again only
+    after something was written to the database, by this connection or another, instead of a scan of the
+    members table in every statement — or, when there are many, the query for them."""
+    conn = db.conn
+    stamp = (conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
+    cached = getattr(db, "_gonghui_voided_members", None)
+    if cached is None or cached[0] != stamp:
+        ids = [r[0] for r in conn.execute(f"{_VOIDED_MEMBERS} ORDER BY id LIMIT {VOIDED_WRITTEN_OUT + 1}")]
+        cached = (stamp, _VOIDED_MEMBERS if len(ids) > VOIDED_WRITTEN_OUT else ", ".join(str(int(i)) for i in ids))
+        db._gonghui_voided_members = cached
+    return cached[1]
+
+
+def _participation_cte(event_sql: str, *, voided: str = _VOIDED_MEMBERS) -> str:
     """CTEs of the events selected by ``event_sql`` (a SELECT of event ids): ``part`` (one row per person per
     live entry: event_id, entry_id, member_id, team_id), ``res`` (live results: of live entries of live
-    members, or to an awardee) and ``won`` (one row per person per result of an entry: result_id, event_id,
-    grade, promoted, member_id). SQLite computes only the CTEs a statement uses."""
+    members, or to an awardee; with their entry's entry_member_id and entry_team_id) and ``won`` (one row per
+    person per result of an entry: result_id, event_id, grade, promoted, member_id). SQLite computes only the
+    CTEs a statement uses.
+
+    An entry's member is live unless it is one of the (few) voided members — ``voided``: their ids written
+    out (:func:`voided_members`) or the query for them — a look-up in that small list instead of one into the
+    members table per entry, several times faster on a large register (members are never deleted and the
+    entry's member_id is a foreign key, so the member exists)."""
     return f"""ev(id) AS ({event_sql}),
         part(event_id, entry_id, member_id, team_id) AS (
             SELECT p.event_id, p.id, p.member_id, NULL FROM event_participants p
-            JOIN members m ON m.id = p.member_id AND m.voided_at IS NULL
             WHERE p.voided_at IS NULL AND p.member_id IS NOT NULL AND p.event_id IN (SELECT id FROM ev)
+              AND p.member_id NOT IN ({voided})
             UNION ALL
             SELECT p.event_id, p.id, tm.member_id, p.team_id FROM event_participants p
             JOIN event_teams t ON t.id = p.team_id AND t.voided_at IS NULL
@@ -134,19 +160,18 @@ def _participation_cte(event_sql: str) -> str:
             JOIN members m ON m.id = tm.member_id AND m.voided_at IS NULL
             WHERE p.voided_at IS NULL AND p.team_id IS NOT NULL AND p.event_id IN (SELECT id FROM ev)),
         res AS (
-            SELECT r.* FROM event_results r
+            SELECT r.*, p.member_id AS entry_member_id, p.team_id AS entry_team_id FROM event_results r
             LEFT JOIN event_participants p ON p.id = r.participant_id
-            LEFT JOIN members m ON m.id = p.member_id
             WHERE r.voided_at IS NULL AND r.event_id IN (SELECT id FROM ev)
-              AND (r.participant_id IS NULL OR (p.voided_at IS NULL AND (p.member_id IS NULL OR m.voided_at IS NULL)))),
+              AND (r.participant_id IS NULL OR (p.voided_at IS NULL AND (p.member_id IS NULL OR p.member_id NOT IN (
+                  {voided}))))),
         won(result_id, event_id, grade, promoted, member_id) AS (
-            SELECT res.id, res.event_id, res.grade, res.promoted, p.member_id FROM res
-            JOIN event_participants p ON p.id = res.participant_id WHERE p.member_id IS NOT NULL
+            SELECT res.id, res.event_id, res.grade, res.promoted, res.entry_member_id FROM res
+            WHERE res.entry_member_id IS NOT NULL
             UNION ALL
             SELECT res.id, res.event_id, res.grade, res.promoted, tm.member_id FROM res
-            JOIN event_participants p ON p.id = res.participant_id
-            JOIN event_teams t ON t.id = p.team_id AND t.voided_at IS NULL
-            JOIN event_team_members tm ON tm.team_id = p.team_id AND tm.voided_at IS NULL
+            JOIN event_teams t ON t.id = res.entry_team_id AND t.voided_at IS NULL
+            JOIN event_team_members tm ON tm.team_id = res.entry_team_id AND tm.voided_at IS NULL
             JOIN members m ON m.id = tm.member_id AND m.voided_at IS NULL)"""
 
 
@@ -162,13 +187,21 @@ class EventFigures:
     award_times: int = 0  # 获奖人次: award results of entries, a team's award once per member
 
 
-def event_figures(db: sqlite_utils.Database, ids: list[int]) -> dict[int, EventFigures]:
-    """The figures of the given events keyed by id (see the module text for what counts)."""
+def event_figures(db: sqlite_utils.Database, ids: list[int], *, participation: "Participation | None" = None
+                  ) -> dict[int, EventFigures]:
+    """The figures of the given events keyed by id (see the module text for what counts). ``participation``:
+    a :func:`participation` of (at least) these events, when the caller has it already: 人次, 人 and 支 are
+    then taken from it."""
     figures = {i: EventFigures() for i in ids}
+    if participation is not None:
+        for event_id in ids:
+            f = figures[event_id]
+            f.person_times, f.persons, f.teams = participation.by_event.get(event_id, (0, 0, 0))
     for start in range(0, len(ids), ID_CHUNK):
         chunk = ids[start:start + ID_CHUNK]
-        cte = _participation_cte(f"SELECT id FROM events WHERE id IN ({', '.join('?' * len(chunk))})")
-        for event_id, person_times, persons, teams in db.execute(
+        cte = _participation_cte(f"SELECT id FROM events WHERE id IN ({', '.join('?' * len(chunk))})",
+                                 voided=voided_members(db))
+        for event_id, person_times, persons, teams in () if participation is not None else db.execute(
                 f"""WITH {cte} SELECT event_id, count(*), count(DISTINCT member_id), count(DISTINCT team_id)
                     FROM part GROUP BY event_id""", chunk):
             f = figures[event_id]
@@ -226,6 +259,131 @@ def iter_events(db: sqlite_utils.Database, f: EventFilter, *, order: str = "star
         rows = event_rows(db, chunk)
         for event_id in chunk:
             yield rows[event_id]
+
+
+# --- the participation in a set of events, expanded once --------------------------------------------------
+@dataclass
+class KindParticipation:
+    """The participation in some of the events of a :class:`Participation` (its events of one kind, say)."""
+
+    person_times: int = 0  # 人次
+    entry_ids: list[int] = field(default_factory=list)  # the live entries, ascending
+    member_ids: list[int] = field(default_factory=list)  # the distinct persons, ascending
+    team_ids: list[int] = field(default_factory=list)  # the distinct teams with an entry, ascending
+
+
+class Participation:
+    """The live entries of a set of events expanded to persons — exactly the rows ``part`` of
+    :func:`_participation_cte` gives — read once, for work that needs many figures of the same events: a report's
+    sections count their totals, kinds, main events, appendix tables and the women's share from it instead of
+    expanding the same entries again for each figure. Made by :func:`participation`."""
+
+    def __init__(self, kinds: dict[int, str] | None = None,
+                 rows: dict[int, tuple[list[int], list[int], list[int | None] | None]] | None = None):
+        self.kind_of = dict(kinds or {})  # event id -> its kind
+        # event id -> (entry ids, member ids, team ids or None), one per person per entry; the team ids are None
+        # (rather than a list of None) for an event with individual entries only
+        self.rows = rows or {}
+        self._by_event: dict[int, tuple[int, int, int]] | None = None
+        self._members: list[int] | None = None
+        self.by_kind: dict[str, KindParticipation] = {}  # kind -> its participation (kinds with entries only)
+        for kind in dict.fromkeys(self.kind_of[e] for e in self.rows):
+            self.by_kind[kind] = self.of(kinds=(kind,))
+
+    @property
+    def by_event(self) -> dict[int, tuple[int, int, int]]:
+        """event id -> (人次, 人, 支) of the events with entries (worked out when first asked for)."""
+        if self._by_event is None:
+            self._by_event = {e: (len(entries), len(set(members)), len(set(teams) - {None}) if teams else 0)
+                              for e, (entries, members, teams) in self.rows.items()}
+        return self._by_event
+
+    def times(self, event_id: int) -> int:
+        """The event's 人次 (0 without entries)."""
+        found = self.rows.get(event_id)
+        return len(found[0]) if found else 0
+
+    def of(self, *, kinds=None, events=None, members=None) -> KindParticipation:
+        """The participation in the events of ``kinds`` (None: every kind) and of ``events`` (ids; None: every
+        event), of the persons in ``members`` (a set of member ids; None: everyone)."""
+        times, entries, persons, teams = 0, set(), set(), set()
+        for event_id, (entry_ids, member_ids, team_ids) in self.rows.items():
+            if (kinds is not None and self.kind_of[event_id] not in kinds) or (events is not None and event_id not in events):
+                continue
+            if members is None:
+                times += len(entry_ids)
+                entries.update(entry_ids)
+                persons.update(member_ids)
+                if team_ids:
+                    teams.update(team_ids)
+            else:
+                chosen = list(map(members.__contains__, member_ids))
+                times += sum(chosen)
+                entries.update(compress(entry_ids, chosen))
+                persons.update(compress(member_ids, chosen))
+                if team_ids:
+                    teams.update(compress(team_ids, chosen))
+        teams.discard(None)
+        return KindParticipation(times, sorted(entries), sorted(persons), sorted(teams))
+
+    def restricted(self, kinds) -> "Participation":
+        """The participation in the events of ``kinds`` only (sharing this one's rows and figures)."""
+        part = Participation()
+        part.kind_of = {e: k for e, k in self.kind_of.items() if k in kinds}
+        part.rows = {e: r for e, r in self.rows.items() if e in part.kind_of}
+        part.by_kind = {k: f for k, f in self.by_kind.items() if k in kinds}
+        return part
+
+    def person_times(self) -> int:
+        return sum(k.person_times for k in self.by_kind.values())
+
+    def member_ids(self) -> list[int]:
+        """The distinct persons, ascending (worked out once: the list is shared, not to be changed)."""
+        if self._members is None:
+            found = [k.member_ids for k in self.by_kind.values()]
+            self._members = list(found[0]) if len(found) == 1 else sorted(set().union(*found))
+        return self._members
+
+    def team_ids(self) -> list[int]:
+        return sorted({t for k in self.by_kind.values() for t in k.team_ids})
+
+
+def participation(db: sqlite_utils.Database, event_sql: str, params=()) -> Participation:
+    """The :class:`Participation` in the events selected by ``event_sql`` (a SELECT of event ids, with its
+    ``params``). The rows are those of ``part`` in :func:`_participation_cte`, read in one pass over the
+    entries index, event by event (no sorting), each event's ids as JSON arrays rather than a row per record."""
+    kinds: dict[int, str] = {}
+    rows: dict[int, tuple[list[int], list[int], list[int | None] | None]] = {}
+    params = list(params)
+    # individual entries: one row each (grouped by event in the order the index gives them)
+    for event_id, kind, entries, members in db.execute(
+            f"""WITH ev(id) AS ({event_sql})
+                SELECT e.id, e.kind, json_group_array(p.id), json_group_array(p.member_id)
+                FROM events e JOIN event_participants p ON p.event_id = e.id
+                WHERE e.id IN (SELECT id FROM ev) AND p.voided_at IS NULL AND p.member_id IS NOT NULL
+                  AND p.member_id NOT IN ({voided_members(db)})
+                GROUP BY e.id""", params):
+        kinds[event_id] = kind
+        rows[event_id] = (json.loads(entries), json.loads(members), None)
+    # team entries: one row per live member of the team (as part's second half)
+    # (from the teams, which are few, rather than through every entry of the events)
+    for event_id, kind, entry_id, member_id, team_id in db.execute(
+            f"""WITH ev(id) AS ({event_sql})
+                SELECT p.event_id, e.kind, p.id, tm.member_id, p.team_id FROM event_teams t
+                CROSS JOIN event_participants p ON p.team_id = t.id AND p.voided_at IS NULL
+                JOIN event_team_members tm ON tm.team_id = p.team_id AND tm.voided_at IS NULL
+                JOIN members m ON m.id = tm.member_id AND m.voided_at IS NULL
+                JOIN events e ON e.id = p.event_id
+                WHERE t.voided_at IS NULL AND +p.event_id IN (SELECT id FROM ev)""", params):
+        kinds[event_id] = kind
+        entries, members, teams = rows.setdefault(event_id, ([], [], None))
+        if teams is None:
+            teams = [None] * len(entries)
+            rows[event_id] = (entries, members, teams)
+        entries.append(entry_id)
+        members.append(member_id)
+        teams.append(team_id)
+    return Participation(kinds, rows)
 
 
 # --- totals of a period ------------------------------------------------------------------------------------
@@ -299,56 +457,90 @@ def held_counts(db: sqlite_utils.Database, f: EventFilter) -> EventTotals:
     where, params = where_clause(f)
     totals = EventTotals()
     _event_counts(db, where, params, totals)
-    cte = _participation_cte(f"SELECT e.id FROM events e WHERE {where} AND e.status = '{HELD}'")
+    cte = _participation_cte(f"SELECT e.id FROM events e WHERE {where} AND e.status = '{HELD}'",
+                             voided=voided_members(db))
     totals.person_times, totals.persons = db.execute(
         f"WITH {cte} SELECT count(*), count(DISTINCT member_id) FROM part", params).fetchone()
     return totals
 
 
-def event_totals(db: sqlite_utils.Database, f: EventFilter, *, today: dt.date | None = None) -> EventTotals:
-    """The totals of the events matching ``f`` (see the module text for what counts and the rate's base)."""
+def on_roll_ids(db: sqlite_utils.Database, day: str) -> list[int]:
+    """The members (not voided) whose status on ``day`` was 在册, ascending (those :func:`members_on_roll`
+    counts)."""
+    condition, params = _status_today_sql(db, day, "m.id")
+    if not params:  # nothing changed since: the status column says it (the members_sub_unit index holds it)
+        condition = "m.status = '在册'"
+    return sorted(json.loads(db.execute(
+        f"SELECT json_group_array(m.id) FROM members m WHERE m.voided_at IS NULL AND {condition}", params).fetchone()[0]))
+
+
+def event_totals(db: sqlite_utils.Database, f: EventFilter, *, today: dt.date | None = None,
+                 participation: Participation | None = None, on_roll: set[int] | None = None) -> EventTotals:
+    """The totals of the events matching ``f`` (see the module text for what counts and the rate's base).
+    When the caller has them already (a report): ``participation`` — the :func:`participation` in exactly the
+    held events matching ``f`` — to count the participation from, and with it ``on_roll``, the ids of
+    :func:`on_roll_ids` on the base day."""
     today = today or dt.date.today()
     where, params = where_clause(f)
     totals = EventTotals()
     _event_counts(db, where, params, totals)
     base_day = min(f.date_to or today.isoformat(), today.isoformat())
     totals.base_date = base_day
-    totals.base_members = members_on_roll(db, base_day)
-    on_roll, on_roll_params = _status_today_sql(db, base_day, "people.member_id")
-    cte = _participation_cte(f"SELECT e.id FROM events e WHERE {where} AND e.status = '{HELD}'")
-    # part is materialized once and read by every aggregate of this statement
-    row = db.execute(
-        f"""WITH {cte}, people(member_id) AS (SELECT DISTINCT member_id FROM part)
-            SELECT (SELECT count(*) FROM part), (SELECT count(*) FROM people),
-                   (SELECT count(DISTINCT team_id) FROM part),
-                   (SELECT count(*) FROM people WHERE {on_roll}),
-                   (SELECT json_group_array(json_array(kind, times, persons)) FROM (
-                        SELECT e.kind AS kind, count(*) AS times, count(DISTINCT part.member_id) AS persons
-                        FROM part JOIN events e ON e.id = part.event_id GROUP BY e.kind))""",
-        [*params, *on_roll_params]).fetchone()
+    if participation is not None and on_roll is not None:
+        totals.base_members = len(on_roll)
+    else:
+        totals.base_members = members_on_roll(db, base_day)
+        on_roll = None
+    on_roll_sql, on_roll_params = _status_today_sql(db, base_day, "people.member_id") if on_roll is None else ("", [])
+    cte = _participation_cte(f"SELECT e.id FROM events e WHERE {where} AND e.status = '{HELD}'",
+                             voided=voided_members(db))
+    if participation is None:
+        # part is materialized once and read by every aggregate of this statement
+        row = db.execute(
+            f"""WITH {cte}, people(member_id) AS (SELECT DISTINCT member_id FROM part)
+                SELECT (SELECT count(*) FROM part), (SELECT count(*) FROM people),
+                       (SELECT count(DISTINCT team_id) FROM part),
+                       (SELECT count(*) FROM people WHERE {on_roll_sql}),
+                       (SELECT json_group_array(json_array(kind, times, persons)) FROM (
+                            SELECT e.kind AS kind, count(*) AS times, count(DISTINCT part.member_id) AS persons
+                            FROM part JOIN events e ON e.id = part.event_id GROUP BY e.kind))""",
+            [*params, *on_roll_params]).fetchone()
+        by_kind = json.loads(row[4])
+    else:
+        members = participation.member_ids()
+        if on_roll is not None:
+            on_roll_count = len(on_roll.intersection(members))
+        else:
+            on_roll_count = db.execute(
+                f"""WITH people(member_id) AS (SELECT value FROM json_each(?))
+                    SELECT count(*) FROM people WHERE {on_roll_sql}""", [json.dumps(members), *on_roll_params]).fetchone()[0]
+        row = (participation.person_times(), len(members), len(participation.team_ids()), on_roll_count)
+        by_kind = [(kind, k.person_times, len(k.member_ids)) for kind, k in participation.by_kind.items()]
     totals.person_times, totals.persons, totals.teams, totals.base_persons = row[:4]
     if totals.base_members:
         totals.participation_rate = totals.base_persons / totals.base_members
     kinds = {kind: [n, 0, 0] for kind, n in db.execute(
         f"SELECT e.kind, count(*) FROM events e WHERE {where} AND e.status = '{HELD}' GROUP BY e.kind", params)}
-    for kind, times, persons in json.loads(row[4]):
+    for kind, times, persons in by_kind:
         kinds[kind][1:] = [times, persons]
     totals.by_kind = {kind: tuple(v) for kind, v in sorted(kinds.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))}
-    totals.prize_fen, totals.collective_awards = db.execute(
+    # the results' figures in one statement: res and won are computed once and read by every aggregate
+    prize, collective, by_grade, *awards = db.execute(
         f"""WITH {cte}
-            SELECT coalesce(sum(prize_fen), 0), count(*) FILTER (WHERE participant_id IS NULL AND grade <> '')
-            FROM res""", params).fetchone()
+            SELECT (SELECT coalesce(sum(prize_fen), 0) FROM res),
+                   (SELECT count(*) FROM res WHERE participant_id IS NULL AND grade <> ''),
+                   (SELECT json_group_array(json_array(grade, persons, times)) FROM (
+                        SELECT grade, count(DISTINCT member_id) AS persons, count(*) AS times FROM won
+                        WHERE grade <> '' GROUP BY grade)),
+                   w.* FROM (
+                SELECT count(*) FILTER (WHERE grade <> ''), count(DISTINCT member_id) FILTER (WHERE grade <> ''),
+                       count(*) FILTER (WHERE promoted = 1), count(DISTINCT member_id) FILTER (WHERE promoted = 1)
+                FROM won) AS w""", params).fetchone()
+    totals.prize_fen, totals.collective_awards = prize, collective
     order = _grade_order(db)
-    by_grade = db.execute(
-        f"""WITH {cte} SELECT grade, count(DISTINCT member_id), count(*) FROM won WHERE grade <> '' GROUP BY grade""",
-        params).fetchall()
-    for grade, persons, times in sorted(by_grade, key=lambda r: (order.get(r[0], len(order)), r[0])):
+    for grade, persons, times in sorted(json.loads(by_grade), key=lambda r: (order.get(r[0], len(order)), r[0])):
         totals.by_grade[grade] = (persons, times)
-    totals.awards, totals.winners, totals.promoted, totals.promoted_persons = db.execute(
-        f"""WITH {cte}
-            SELECT count(*) FILTER (WHERE grade <> ''), count(DISTINCT member_id) FILTER (WHERE grade <> ''),
-                   count(*) FILTER (WHERE promoted = 1), count(DISTINCT member_id) FILTER (WHERE promoted = 1)
-            FROM won""", params).fetchone()
+    totals.awards, totals.winners, totals.promoted, totals.promoted_persons = awards
     return totals
 
 
@@ -416,7 +608,7 @@ _ALL = ALL_ITEMS
 def participation_counts(db: sqlite_utils.Database, event_id: int, *, item_id=_ALL) -> tuple[int, int, int]:
     """(人次, 人, 支) of the event's live entries: every item by default, or one item (``None``: the entries in
     the event as a whole); counted as :func:`event_figures` counts them, team entries expanded to their members."""
-    cte = _participation_cte("SELECT ?")
+    cte = _participation_cte("SELECT ?", voided=voided_members(db))
     item_clause, params = "", [event_id]
     if item_id is not _ALL:
         item_clause, params = "WHERE p.item_id IS ?", [event_id, item_id]

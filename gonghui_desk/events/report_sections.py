@@ -26,19 +26,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from itertools import chain
 
 from gonghui_desk.documents import ChartSpec, Paragraph, Section, Table
 from gonghui_desk.documents.model import chinese_numeral
 from gonghui_desk.documents.wording import date_text, is_complete, percent_text
-from gonghui_desk.events.register import (HELD, EventFilter, EventTotals, _participation_cte, _status_today_sql,
-                                          event_title, event_totals, where_clause)
+from gonghui_desk.events.register import (HELD, EventFilter, EventTotals, Participation, _participation_cte,
+                                          event_title, event_totals, on_roll_ids, participation, voided_members,
+                                          where_clause)
 from gonghui_desk.reports.model import ReportContext, ReportPeriod, SectionSpec, Stat
 from gonghui_desk.reports.periods import period_words
 from gonghui_desk.reports.sections import register_section
 from gonghui_desk.reports.text import PREVIOUS_SUFFIX, MarkedText, change_text, count_phrase
 
 __all__ = ["COMPETITION", "COMPETITION_KINDS", "CULTURE", "CULTURE_GROUPS", "competition_facts", "compare_text",
-           "culture_facts", "period_text", "rate_stat", "rate_value", "when", "write_rate"]
+           "culture_facts", "period_participation", "period_text", "rate_stat", "rate_value", "when", "write_rate"]
 
 COMPETITION_KINDS = ("劳动竞赛", "技能比武", "岗位练兵", "知识竞赛", "安康杯")
 # kind -> (stat key part, measure word, how the text names it)
@@ -153,11 +155,11 @@ def main_titles(ctx: ReportContext, facts: "EventFacts", rows: list[dict]) -> li
     TITLES_SHOWN with the most 人次 — by date either way."""
     if len(rows) <= TITLES_SHOWN:
         return [e["title"] for e in rows]
-    kinds = sorted({e["kind"] for e in rows})
-    top = {r[0] for r in ctx.db.execute(
-        f"""WITH {facts.cte} SELECT part.event_id FROM part JOIN events e ON e.id = part.event_id
-            WHERE e.kind IN ({', '.join('?' * len(kinds))}) GROUP BY part.event_id
-            ORDER BY count(*) DESC, min(e.start_date), part.event_id LIMIT {TITLES_SHOWN}""", [*facts.params, *kinds])}
+    kinds = {e["kind"] for e in rows}
+    times = facts.participation.times
+    entered = [e for e in facts.events if e["kind"] in kinds and times(e["id"]) > 0]
+    entered.sort(key=lambda e: (-times(e["id"]), e["start_date"], e["id"]))  # the most 人次 first
+    top = {e["id"] for e in entered[:TITLES_SHOWN]}
     chosen = [e for e in rows if e["id"] in top]
     chosen += [e for e in rows if e["id"] not in top][:TITLES_SHOWN - len(chosen)]  # events without entries
     return [e["title"] for e in sorted(chosen, key=lambda e: (e["start_date"], e["id"]))]
@@ -193,6 +195,7 @@ class EventFacts:
     upstream_award_ids: list[int] = field(default_factory=list)  # promoted results with an upstream award
     upstream_award_sample: list[dict] = field(default_factory=list)  # the first few of them
     cte: str = ""  # the participation CTEs of these events (for the names the text asks for)
+    participation: Participation = field(default_factory=Participation)  # of these events, expanded once
     params: list = field(default_factory=list)
     rate_member_ids: list[int] = field(default_factory=list)  # participants 在册 on the base day
     base_member_ids: list[int] = field(default_factory=list)  # members 在册 on the base day
@@ -204,33 +207,33 @@ class EventFacts:
 def _event_facts(ctx: ReportContext, kinds: tuple[str, ...], *, with_base: bool) -> EventFacts:
     db, period = ctx.db, ctx.period
     f = EventFilter(date_from=period.date_from, date_to=period.date_to, kinds=kinds)
-    totals = event_totals(db, f, today=ctx.today)
     where, params = where_clause(f)
     held = f"SELECT e.id FROM events e WHERE {where} AND e.status = '{HELD}'"
+    # the period's entries are expanded to persons once per report; the totals, the ids by kind, the main events
+    # and the appendix's tables all count from that
+    shared = period_participation(ctx).restricted(set(kinds))
+    base_day = min(period.date_to, ctx.today.isoformat())  # as event_totals takes it
+    on_roll = set(_on_roll(ctx, base_day))
+    totals = event_totals(db, f, today=ctx.today, participation=shared, on_roll=on_roll)
     events = [dict(r, title=event_title(r["name"], r["edition"])) for r in db.query(
         f"""SELECT e.id, e.name, e.edition, e.kind, e.organiser_kind, e.organiser, e.start_date FROM events e
             WHERE {where} AND e.status = '{HELD}' ORDER BY e.start_date, e.id""", params)]
-    facts = EventFacts(kinds, totals, events)
-    cte = _participation_cte(held)
-    # the ids come back as one JSON array per kind (one row each), not as a row per record
-    for kind, entries, members in db.execute(
-            f"""WITH {cte} SELECT e.kind, json_group_array(DISTINCT part.entry_id),
-                                  json_group_array(DISTINCT part.member_id)
-                FROM part JOIN events e ON e.id = part.event_id GROUP BY e.kind""", params):
-        facts.entry_ids[kind] = sorted(json.loads(entries))
-        facts.member_ids[kind] = sorted(json.loads(members))
-    facts.all_members = sorted({m for ids in facts.member_ids.values() for m in ids})
-    facts.cte, facts.params = cte, params
+    facts = EventFacts(kinds, totals, events, participation=shared)
+    for kind, found in shared.by_kind.items():
+        facts.entry_ids[kind] = found.entry_ids
+        facts.member_ids[kind] = found.member_ids
+    facts.all_members = shared.member_ids()
+    facts.cte, facts.params = _participation_cte(held, voided=voided_members(db)), params
     _results(db, facts)
     if with_base and totals.base_date:
-        day = totals.base_date
-        on_roll_sql, on_roll_params = _status_today_sql(db, day, "m.id")
-        found = db.execute(f"SELECT json_group_array(m.id) FROM members m WHERE m.voided_at IS NULL AND {on_roll_sql}",
-                           on_roll_params).fetchone()[0]
-        facts.base_member_ids = sorted(json.loads(found))
-        on_roll = set(facts.base_member_ids)
+        facts.base_member_ids = list(_on_roll(ctx, totals.base_date))
         facts.rate_member_ids = [m for m in facts.all_members if m in on_roll]
     return facts
+
+
+def _on_roll(ctx: ReportContext, day: str) -> list[int]:
+    """The members 在册 on ``day`` (ascending), read once per report."""
+    return _cache(ctx, f"events.on_roll:{day}", lambda: on_roll_ids(ctx.db, day))
 
 
 UPSTREAM_AWARD_SQL = ("(res.upstream_result <> '' AND substr(res.upstream_result, 1, 1) NOT IN ('未', '无') AND "
@@ -256,27 +259,32 @@ def _results(db, facts: EventFacts) -> None:
     def rows(sql: str) -> list[dict]:
         return list(db.query(f"WITH {cte} {sql}", params))
 
-    facts.winner_ids = ids(one("SELECT json_group_array(DISTINCT member_id) FROM won WHERE grade <> ''")[0])
-    for grade, team, results, persons, found in db.execute(
-            f"""WITH {cte} SELECT res.grade, p.team_id IS NOT NULL, count(*), count(DISTINCT p.member_id),
-                                  json_group_array(res.id)
-                FROM res JOIN event_participants p ON p.id = res.participant_id WHERE res.grade <> ''
-                GROUP BY 1, 2""", params):
+    # every figure of the results in one statement (res and won computed once), the names only where needed
+    winners, graded, collective, prizes, promoted, teams, awards = one(
+        f"""SELECT (SELECT json_group_array(DISTINCT member_id) FROM won WHERE grade <> ''),
+                   (SELECT json_group_array(json_array(grade, team, results, persons, json(ids))) FROM (
+                        SELECT res.grade AS grade, p.team_id IS NOT NULL AS team, count(*) AS results,
+                               count(DISTINCT p.member_id) AS persons, json_group_array(res.id) AS ids
+                        FROM res JOIN event_participants p ON p.id = res.participant_id WHERE res.grade <> ''
+                        GROUP BY 1, 2)),
+                   (SELECT json_group_array(id) FROM res WHERE participant_id IS NULL AND grade <> ''),
+                   (SELECT json_group_array(id) FROM res WHERE prize_fen > 0),
+                   x.* FROM (
+                SELECT json_group_array(res.id), count(*) FILTER (WHERE p.team_id IS NOT NULL),
+                       json_group_array(res.id) FILTER (WHERE {UPSTREAM_AWARD_SQL})
+                FROM res JOIN event_participants p ON p.id = res.participant_id WHERE res.promoted = 1) AS x""")
+    facts.winner_ids = ids(winners)
+    for grade, team, results, persons, found in sorted(json.loads(graded), key=lambda g: (g[0], g[1])):
         facts.graded.append({"grade": grade, "team": bool(team), "results": results, "persons": persons,
-                             "ids": ids(found)})
-    facts.collective_ids = ids(one("SELECT json_group_array(id) FROM res WHERE participant_id IS NULL "
-                                   "AND grade <> ''")[0])
+                             "ids": sorted(found)})
+    facts.collective_ids = ids(collective)
     if facts.collective_ids:
         facts.collective_sample = rows(f"SELECT res.awardee AS name, res.grade {_RESULT_NAMES} "
                                        f"WHERE res.participant_id IS NULL AND res.grade <> '' {_RESULT_ORDER} LIMIT {SAMPLE}")
     if any(g["team"] for g in facts.graded):
         facts.team_sample = rows(f"SELECT t.name, res.grade {_RESULT_NAMES} WHERE res.grade <> '' "
                                  f"AND p.team_id IS NOT NULL {_RESULT_ORDER} LIMIT {SAMPLE}")
-    facts.prize_ids = ids(one("SELECT json_group_array(id) FROM res WHERE prize_fen > 0")[0])
-    promoted, teams, awards = one(
-        f"""SELECT json_group_array(res.id), count(*) FILTER (WHERE p.team_id IS NOT NULL),
-                   json_group_array(res.id) FILTER (WHERE {UPSTREAM_AWARD_SQL})
-            FROM res JOIN event_participants p ON p.id = res.participant_id WHERE res.promoted = 1""")
+    facts.prize_ids = ids(prizes)
     facts.promoted_ids, facts.promoted_teams, facts.upstream_award_ids = ids(promoted), teams, ids(awards)
     if facts.promoted_ids:
         select = (f"SELECT coalesce(m.name, t.name) AS name, p.member_id, res.upstream_round, res.upstream_result "
@@ -292,6 +300,17 @@ def grade_names(ctx: ReportContext, facts: EventFacts, grade: str, limit: int) -
             JOIN event_participants p ON p.id = res.participant_id JOIN members m ON m.id = p.member_id
             WHERE res.grade = ? GROUP BY m.id ORDER BY min(e.start_date), min(res.id) LIMIT {int(limit)}""",
         [*facts.params, grade])]
+
+
+def period_participation(ctx: ReportContext) -> Participation:
+    """The participation in every event held (已举办) in the report's period, expanded to persons once for the
+    report (:func:`~gonghui_desk.events.register.participation`): the competition, culture and women's sections
+    all count from it. Kept in the context's cache, so it lives as long as the one report it was read for."""
+    def read() -> Participation:
+        where, params = where_clause(EventFilter(date_from=ctx.period.date_from, date_to=ctx.period.date_to))
+        return participation(ctx.db, f"SELECT e.id FROM events e WHERE {where} AND e.status = '{HELD}'", params)
+
+    return _cache(ctx, "events.participation", read)
 
 
 def competition_facts(ctx: ReportContext) -> EventFacts:
@@ -338,7 +357,7 @@ def competition_event_stats(ctx: ReportContext) -> list[Stat]:
     stats = [
         Stat("competition.events", "开展劳动和技能竞赛", t.events, "场", _event_basis(ctx, what), "events", _ids(facts.events)),
         Stat("competition.person_times", "参赛人次", t.person_times, "人次", _participation_basis(ctx, what),
-             "event_participants", tuple(sorted(i for ids in facts.entry_ids.values() for i in ids))),
+             "event_participants", tuple(sorted(chain.from_iterable(facts.entry_ids.values())))),
         Stat("competition.persons", "参赛人数", t.persons, "人", _persons_basis(ctx, what), "members",
              tuple(facts.all_members)),
     ]
@@ -354,9 +373,7 @@ def competition_event_stats(ctx: ReportContext) -> list[Stat]:
                           _event_basis(ctx, f"{what}中由上级工会或外单位举办、本会组织人员参加的"), "events",
                           _ids(upstream)))
     if t.teams:
-        found = ctx.db.execute(f"WITH {facts.cte} SELECT json_group_array(DISTINCT team_id) FROM part "
-                               "WHERE team_id IS NOT NULL", facts.params).fetchone()[0]
-        team_ids = tuple(sorted(json.loads(found)))
+        team_ids = tuple(facts.participation.team_ids())
         stats.append(Stat("competition.teams", "参赛队伍", t.teams, "支",
                           f"{period_text(ctx.period)}已举办的竞赛中参加团体项目的不同队伍", "event_teams", team_ids))
     stats += _award_stats(ctx, facts, "competition", "竞赛")
@@ -629,15 +646,12 @@ def _rows_by_kind(facts: EventFacts) -> Table:
 def _rows_by_month(ctx: ReportContext, facts: EventFacts) -> Table:
     if not facts.events:
         return Table(("月份", "场次", "参加人次"), [])
-    f = EventFilter(date_from=ctx.period.date_from, date_to=ctx.period.date_to, kinds=facts.kinds)
-    where, params = where_clause(f)
-    cte = _participation_cte(f"SELECT e.id FROM events e WHERE {where} AND e.status = '{HELD}'")
-    times = dict(ctx.db.execute(
-        f"WITH {cte} SELECT substr(e.start_date, 1, 7), count(*) FROM part JOIN events e ON e.id = part.event_id "
-        f"GROUP BY 1", params).fetchall())
+    times: dict[str, int] = {}  # 人次 by month, from the participation counted once
     months: dict[str, int] = {}
     for e in facts.events:
-        months[e["start_date"][:7]] = months.get(e["start_date"][:7], 0) + 1
+        month = e["start_date"][:7]
+        months[month] = months.get(month, 0) + 1
+        times[month] = times.get(month, 0) + facts.participation.times(e["id"])
     rows = [(f"{int(m[:4])}年{int(m[5:])}月", str(n), str(times.get(m, 0))) for m, n in sorted(months.items())]
     return Table(("月份", "场次", "参加人次"), rows, ChartSpec(2, "各月活动参加人次"))
 
@@ -645,7 +659,7 @@ def _rows_by_month(ctx: ReportContext, facts: EventFacts) -> Table:
 def _event_list(ctx: ReportContext, facts: EventFacts) -> Table:
     from gonghui_desk.events.register import event_figures
 
-    figures = event_figures(ctx.db, [e["id"] for e in facts.events])
+    figures = event_figures(ctx.db, [e["id"] for e in facts.events], participation=facts.participation)
     rows = []
     for e in facts.events:
         f = figures[e["id"]]
@@ -689,7 +703,7 @@ def culture_stats(ctx: ReportContext) -> list[Stat]:
     stats = [
         Stat("culture.events", "组织文体活动和培训", t.events, "次", _event_basis(ctx, what), "events", _ids(facts.events)),
         Stat("culture.person_times", "参加活动", t.person_times, "人次", _participation_basis(ctx, what),
-             "event_participants", tuple(sorted(i for ids in facts.entry_ids.values() for i in ids))),
+             "event_participants", tuple(sorted(chain.from_iterable(facts.entry_ids.values())))),
         Stat("culture.persons", "参加人数", t.persons, "人", _persons_basis(ctx, what), "members",
              tuple(facts.all_members)),
     ]
@@ -699,8 +713,8 @@ def culture_stats(ctx: ReportContext) -> list[Stat]:
             continue
         group_kinds = {e["kind"] for e in rows}
         label = f"“{'、'.join(sorted(group_kinds))}”类活动" if kinds is None else f"“{'、'.join(kinds)}”类活动"
-        entries = sorted(i for k in group_kinds for i in facts.entry_ids.get(k, []))
-        members = sorted({m for k in group_kinds for m in facts.member_ids.get(k, [])})
+        entries = sorted(chain.from_iterable(facts.entry_ids.get(k, ()) for k in group_kinds))
+        members = sorted(set().union(*(facts.member_ids.get(k, ()) for k in group_kinds)))
         times = sum(t.by_kind.get(k, (0, 0, 0))[1] for k in group_kinds)
         stats += [
             Stat(f"culture.{key}.events", f"{word}次数", len(rows), unit, _event_basis(ctx, label), "events", _ids(rows)),

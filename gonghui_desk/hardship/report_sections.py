@@ -20,6 +20,7 @@ Students of 金秋助学 are never named (DOMAIN.md §7), nor are the households
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from gonghui_desk import value_lists
@@ -225,9 +226,15 @@ def _aid_figures(db, date_from: str, date_to: str) -> AidFigures:
     figures = AidFigures(aid_totals(db, aid_filter),
                          aid_totals(db, AidFilter(date_from=date_from, date_to=date_to, aid_types=(STUDENT_AID,))))
     where, params = where_clause(aid_filter)
-    for payment_id, aid_type, source in db.execute(
-            f"""SELECT a.id, a.aid_type, a.fund_source FROM aid_payments a
-                WHERE {where} AND a.stage = '发放' ORDER BY a.paid_on, a.id""", params):
+    # the paid payments' ids by type and source as JSON arrays (a row per group, not per payment), their days
+    # alongside, put in date order here
+    paid = []
+    for aid_type, source, days, ids in db.execute(
+            f"""SELECT a.aid_type, a.fund_source, json_group_array(a.paid_on), json_group_array(a.id)
+                FROM aid_payments a WHERE {where} AND a.stage = '发放' GROUP BY 1, 2""", params):
+        paid += ((day, payment_id, aid_type, source) for day, payment_id in zip(json.loads(days), json.loads(ids)))
+    paid.sort(key=lambda p: (p[0], p[1]))  # by date, then id
+    for _day, payment_id, aid_type, source in paid:
         figures.ids.append(payment_id)
         figures.by_type.setdefault(aid_type, []).append(payment_id)
         figures.by_source.setdefault(source, []).append(payment_id)

@@ -27,7 +27,7 @@ import json
 
 from gonghui_desk.documents import Section, Table
 from gonghui_desk.documents.wording import date_text
-from gonghui_desk.events.register import _participation_cte
+from gonghui_desk.events.report_sections import period_participation
 from gonghui_desk.reports.member_sections import (add_recipients, award_phrase, end_day, honour_groups,
                                                   honour_period_params, honour_period_sql, honour_rows, ids_of,
                                                   period_span_text, roll_counts, status_on_day_sql)
@@ -149,21 +149,21 @@ def _event_stats(ctx: ReportContext) -> list[Stat]:
             "AND e.start_date BETWEEN ? AND ?")
     params = [ctx.period.date_from, ctx.period.date_to]
     base_day = end_day(ctx)
-    times, persons, entry_ids, member_ids, base_persons = db.execute(
-        f"""WITH {_participation_cte(held)}, women(entry_id, member_id) AS MATERIALIZED (
-                SELECT part.entry_id, part.member_id FROM part WHERE part.member_id IN ({WOMEN_IDS_SQL}))
-            SELECT (SELECT count(*) FROM women), (SELECT count(DISTINCT member_id) FROM women),
-                   (SELECT json_group_array(DISTINCT entry_id) FROM women),
-                   (SELECT json_group_array(DISTINCT member_id) FROM women),
-                   (SELECT count(*) FROM members m WHERE m.id IN (SELECT member_id FROM women)
-                      AND {status_on_day_sql()} = '在册')""", [*params, base_day, base_day]).fetchone()
+    # the period's participation as the events sections read it (once per report), narrowed to women
+    women_ids = set(json.loads(db.execute(f"SELECT json_group_array(id) FROM ({WOMEN_IDS_SQL})").fetchone()[0]))
+    women = period_participation(ctx).of(members=women_ids)
+    times, persons, entry_ids, member_ids = (women.person_times, len(women.member_ids), women.entry_ids,
+                                             women.member_ids)
+    base_persons = db.execute(
+        f"""SELECT count(*) FROM members m WHERE m.id IN (SELECT value FROM json_each(?))
+              AND {status_on_day_sql()} = '在册'""", [json.dumps(member_ids), base_day, base_day]).fetchone()[0]
     basis = f"{span}举办（已举办）的活动中女会员的参加记录（团体项目按队员计；作废的不计）"
     roll = roll_counts(ctx, base_day)
     stats = [
         _stat("event_times", "女会员参加各类活动", times, "人次", basis + "，每人每次报名1人次", "event_participants",
-              ids_of(entry_ids)),
+              entry_ids),
         _stat("event_persons", "参加活动的女会员", persons, "人", basis + "涉及的女会员，每人计1次", "members",
-              ids_of(member_ids)),
+              member_ids),
     ]
     if roll.women_working:
         stats.append(_stat(
@@ -174,9 +174,8 @@ def _event_stats(ctx: ReportContext) -> list[Stat]:
     march8_events = f"{held} AND {march8}"
     n_events, event_ids = db.execute(f"SELECT count(*), json_group_array(e.id) FROM ({march8_events}) AS x "
                                      "JOIN events e ON e.id = x.id", params).fetchone()
-    m_times, m_persons = db.execute(
-        f"WITH {_participation_cte(march8_events)} SELECT count(*), count(DISTINCT member_id) FROM part",
-        params).fetchone()
+    march8_part = period_participation(ctx).of(events=set(json.loads(event_ids)))
+    m_times, m_persons = march8_part.person_times, len(march8_part.member_ids)
     march8_basis = f"{span}举办的、节日为“三八”或名称含“三八”“妇女节”的活动"
     stats += [
         _stat("march8_events", "“三八”节活动", n_events, "场", march8_basis, "events", ids_of(event_ids)),
@@ -192,10 +191,11 @@ def _hardship_stats(ctx: ReportContext) -> list[Stat]:
         f"""SELECT count(*), json_group_array(f.id) FROM hardship_files f JOIN members m ON m.id = f.member_id
             WHERE f.voided_at IS NULL AND f.status IN ('在档', '脱困', '注销') AND f.opened_on <= ?1
               AND (f.closed_on IS NULL OR f.closed_on > ?1) AND {WOMAN}""", [end]).fetchone()
-    times, money, aid_ids = db.execute(
+    times, money, aid_ids = db.execute(  # the women's ids once, rather than a member look-up per payment
         f"""SELECT count(*), coalesce(sum(a.cash_fen + a.goods_value_fen), 0), json_group_array(a.id)
-            FROM aid_payments a JOIN members m ON m.id = a.member_id
-            WHERE a.voided_at IS NULL AND a.stage = '发放' AND a.paid_on BETWEEN ? AND ? AND {WOMAN}""",
+            FROM aid_payments a
+            WHERE a.voided_at IS NULL AND a.stage = '发放' AND a.paid_on BETWEEN ? AND ?
+              AND a.member_id IN ({WOMEN_IDS_SQL})""",
         [ctx.period.date_from, ctx.period.date_to]).fetchone()
     aid_basis = f"发放日期在{span}、户主为女会员的帮扶记录（已发放；作废的不计）"
     return [
