@@ -33,7 +33,7 @@ from gonghui_desk.documents import Document, Figure, Paragraph, Section, Table, 
 from gonghui_desk.documents.model import chinese_numeral
 from gonghui_desk.documents.wording import date_text
 from gonghui_desk.errors import UserError
-from gonghui_desk.jobs import IsCancelled, Progress, check_cancel, no_progress
+from gonghui_desk.jobs import IsCancelled, Progress, check_cancel, interrupt_on_cancel, no_progress
 from gonghui_desk.reports import free_text  # noqa: F401  (registers 思想政治引领, 问题和不足, 工作打算)
 from gonghui_desk.reports.model import (REPORT_KINDS, ReportContext, ReportOptions, ReportPeriod, ReportRequest,
                                         SectionSpec, Stat)
@@ -152,6 +152,12 @@ def _resolve(request: ReportRequest) -> list[SectionSpec]:
 
 def _collect(db, request: ReportRequest, today, progress: Progress | None, is_cancelled: IsCancelled | None,
              extra_steps: int = 0) -> _Collected:
+    with interrupt_on_cancel(db.conn, is_cancelled):  # a cancel stops the section's query, not only the next one
+        return _collect_sections(db, request, today, progress, is_cancelled, extra_steps)
+
+
+def _collect_sections(db, request: ReportRequest, today, progress: Progress | None,
+                      is_cancelled: IsCancelled | None, extra_steps: int) -> _Collected:
     progress = progress or no_progress
     ctx = report_context(db, request, today)
     specs = _resolve(request)
