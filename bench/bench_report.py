@@ -162,6 +162,24 @@ def _statement_report(db, queries: list[str]) -> None:
     print(f"most rows from one statement: {most[1]}{flag}\n  {most[2][:150]}")
 
 
+def write_bare_docx(doc, path: Path) -> None:
+    """python-docx writing the document's texts and tables with nothing else: the .docx floor."""
+    from docx import Document as new_docx
+
+    from gonghui_desk.documents import Table
+
+    document = new_docx()
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            table = document.add_table(rows=len(block.rows) + 1, cols=len(block.header))
+            for cells, row in zip(table.rows, (block.header, *block.rows)):
+                for cell, text in zip(cells.cells, row):
+                    cell.text = text
+        else:
+            document.add_paragraph(getattr(block, "text", ""))
+    document.save(path)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=100_000)
@@ -177,8 +195,6 @@ def main() -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     loaded = _load_sections()
     path = args.db or _database(workdir, args.members, args.event_rows, args.year)
-
-    from docx import Document as new_docx
 
     from gonghui_desk.db import open_database
     from gonghui_desk.documents import Paragraph, Table, write_docx
@@ -221,16 +237,7 @@ def main() -> int:
     out = workdir / "report.docx"
 
     def bare_docx(doc=doc, name="bare.docx"):
-        document = new_docx()
-        for block in doc.blocks:
-            if isinstance(block, Table):
-                table = document.add_table(rows=len(block.rows) + 1, cols=len(block.header))
-                for cells, row in zip(table.rows, (block.header, *block.rows)):
-                    for cell, text in zip(cells.cells, row):
-                        cell.text = text
-            else:
-                document.add_paragraph(block.text)
-        document.save(workdir / name)
+        write_bare_docx(doc, workdir / name)
 
     paragraphs = sum(1 for b in doc.blocks if isinstance(b, Paragraph))
     tables = [b for b in doc.blocks if isinstance(b, Table)]

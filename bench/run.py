@@ -373,20 +373,9 @@ def report_request(year: int):
 
 def bare_docx(doc, path: Path) -> None:
     """python-docx writing the document's texts and tables with nothing else: the .docx floor."""
-    from docx import Document as new_docx
+    import bench_report as br
 
-    from gonghui_desk.documents import Table
-
-    document = new_docx()
-    for block in doc.blocks:
-        if isinstance(block, Table):
-            table = document.add_table(rows=len(block.rows) + 1, cols=len(block.header))
-            for cells, row in zip(table.rows, (block.header, *block.rows)):
-                for cell, text in zip(cells.cells, row):
-                    cell.text = text
-        else:
-            document.add_paragraph(getattr(block, "text", ""))
-    document.save(path)
+    br.write_bare_docx(doc, path)
 
 
 def bench_report(db_path: Path, workdir: Path, year: int, *, repeat: int = 3, statements: bool = False) -> list[Row]:

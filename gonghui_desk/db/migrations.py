@@ -732,6 +732,9 @@ LARGE_UNION_INDEXES = (
     "WHERE voided_at IS NULL",
     "CREATE INDEX aid_payments_filter ON aid_payments(paid_on, aid_type, fund_source, stage, signed, member_id, "
     "student_family_member_id, file_id, voided_at) WHERE voided_at IS NULL",
+    # the annual report: a period's participation read per event without visiting the table (events/register.py)
+    "CREATE INDEX event_participants_event_member ON event_participants(event_id, member_id) "
+    "WHERE voided_at IS NULL",
     # 修改记录: one kind of record, newest first (an index ends with the row id)
     "CREATE INDEX change_log_table ON change_log(table_name)",
     # 回收站: the few voided rows of the large tables, found without reading the tables
