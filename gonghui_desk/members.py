@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from gonghui_desk import idcard
 from gonghui_desk.dates import DateParseError, parse_date
 from gonghui_desk.db.connection import transaction
 from gonghui_desk.errors import UserError, ValidationError
 from gonghui_desk.pinyin_keys import name_keys, sort_key
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 STATUSES = ("在册", "退休", "转出", "退会", "去世")
 ON_ROLL_STATUSES = ("在册", "退休")  # retirees usually stay on the roll

@@ -48,5 +48,17 @@ def load() -> None:
     _loaded = True
 
 
+def load_stepwise():
+    """:func:`load` a module at a time: a generator that yields after each import (the main window runs one
+    step per turn of its event loop after its first paint, so that the window answers the user meanwhile)."""
+    global _loaded
+    if _loaded:
+        return
+    for name in MODULES:
+        importlib.import_module(name)
+        yield name
+    _loaded = True
+
+
 def is_loaded() -> bool:
     return _loaded

@@ -21,20 +21,21 @@ the fields, the number of records and the file. No Qt here.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from gonghui_desk.db.changelog import NOW_SQL
 from gonghui_desk.db.connection import transaction
 from gonghui_desk.errors import UserError
 from gonghui_desk.idcard import mask_account, mask_id_number, mask_phone
 from gonghui_desk.settings import get_setting
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    import sqlite_utils
 
 __all__ = ["ACCOUNT_LABEL", "AUTO_LOCK_CHOICES", "DEFAULT_AUTO_LOCK_MINUTES", "FORM_FILL_HINT", "FULL_NUMBERS_OPTION",
            "FULL_NUMBERS_TEXT", "ID_LABEL", "MIN_PASSWORD_LENGTH", "PHONE_LABEL", "SENSITIVE_FIELDS", "UNMASK_HINT",
@@ -139,6 +140,8 @@ def _b64(data: bytes) -> str:
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    import hashlib  # here: loading OpenSSL's hashes is not worth doing at every start
+
     return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p,
                           maxmem=128 * n * r * p + 16 * 1024 * 1024, dklen=HASH_BYTES)
 
@@ -169,6 +172,8 @@ def verify_password(password: str, stored: str | None) -> bool:
         actual = _scrypt(password, salt, n, r, p)
     except (ValueError, MemoryError):
         return False
+    import hmac
+
     return hmac.compare_digest(actual, expected)
 
 
@@ -185,11 +190,11 @@ def password_problem(password: str) -> str:
     return ""
 
 
-def has_app_password(db: sqlite_utils.Database) -> bool:
+def has_app_password(db: sqlite_utils.Database | sqlite3.Connection) -> bool:
     return bool(get_setting(db, PASSWORD_SETTING))
 
 
-def check_app_password(db: sqlite_utils.Database, password: str) -> bool:
+def check_app_password(db: sqlite_utils.Database | sqlite3.Connection, password: str) -> bool:
     """Whether ``password`` opens the app (False when no password is set)."""
     return verify_password(password, get_setting(db, PASSWORD_SETTING))
 
@@ -219,7 +224,7 @@ def clear_app_password(db: sqlite_utils.Database) -> bool:
 
 
 # --- the idle lock ---------------------------------------------------------------------------------------
-def _stored_minutes(db: sqlite_utils.Database) -> int:
+def _stored_minutes(db: sqlite_utils.Database | sqlite3.Connection) -> int:
     try:
         minutes = int(get_setting(db, AUTO_LOCK_SETTING, DEFAULT_AUTO_LOCK_MINUTES))
     except (TypeError, ValueError):
@@ -227,7 +232,7 @@ def _stored_minutes(db: sqlite_utils.Database) -> int:
     return min(max(minutes, 0), MAX_AUTO_LOCK_MINUTES)
 
 
-def auto_lock_minutes(db: sqlite_utils.Database) -> int:
+def auto_lock_minutes(db: sqlite_utils.Database | sqlite3.Connection) -> int:
     """Minutes without input before the app locks: 0 (never) without a password; with one the setting,
     10 by default, 0–240."""
     return _stored_minutes(db) if has_app_password(db) else 0

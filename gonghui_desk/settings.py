@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from gonghui_desk.db.connection import transaction
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    import sqlite_utils
 
 RETIREMENT_REMINDER_MONTHS = "reminders.retirement_months"
 DEFAULT_RETIREMENT_REMINDER_MONTHS = 6
 
 
-def get_setting(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
+def get_setting(db: sqlite_utils.Database | sqlite3.Connection, key: str, default: str | None = None) -> str | None:
     row = db.execute("SELECT value FROM app_settings WHERE key = ?", [key]).fetchone()
     return row[0] if row else default
 
 
-def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
+def set_setting(db: sqlite_utils.Database | sqlite3.Connection, key: str, value: str) -> None:
     with transaction(db) as conn:
         conn.execute("INSERT INTO app_settings(key, value) VALUES (?, ?) "
                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, str(value)))
 
 
-def retirement_reminder_months(db: sqlite_utils.Database) -> int:
+def retirement_reminder_months(db: sqlite_utils.Database | sqlite3.Connection) -> int:
     """How many months ahead the home page lists statutory retirements (1–36, default 6)."""
     try:
         months = int(get_setting(db, RETIREMENT_REMINDER_MONTHS, DEFAULT_RETIREMENT_REMINDER_MONTHS))
@@ -30,7 +35,7 @@ def retirement_reminder_months(db: sqlite_utils.Database) -> int:
     return min(max(months, 1), 36)
 
 
-def set_retirement_reminder_months(db: sqlite_utils.Database, months: int) -> None:
+def set_retirement_reminder_months(db: sqlite_utils.Database | sqlite3.Connection, months: int) -> None:
     set_setting(db, RETIREMENT_REMINDER_MONTHS, str(min(max(int(months), 1), 36)))
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Callable
 
 from gonghui_desk.union import load_profile, sub_units
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass
@@ -26,7 +27,7 @@ class HomeFigures:
     membership_rate: float | None = None
 
 
-FigureProvider = Callable[[sqlite_utils.Database, dt.date], list[Figure]]
+FigureProvider = Callable[["sqlite_utils.Database", dt.date], list[Figure]]
 _PROVIDERS: list[FigureProvider] = []
 
 

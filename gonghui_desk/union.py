@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass
 
-import sqlite_utils
 
 from gonghui_desk.db.connection import transaction
 from gonghui_desk.errors import UserError
 from gonghui_desk.vocabulary import UNION_KINDS, Vocabulary, vocabulary_for
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    import sqlite_utils
 
 SUB_UNIT_KINDS = ("分工会", "工会小组", "部门")
 COMMITTEES = ("工会委员会", "经审委员会", "女职工委员会")
@@ -38,12 +44,13 @@ class UnionProfile:
         return bool(self.name.strip())
 
 
-def load_profile(db: sqlite_utils.Database) -> UnionProfile:
-    rows = list(db.query("SELECT * FROM union_profile WHERE id = 1"))
-    if not rows:
+def load_profile(db: sqlite_utils.Database | sqlite3.Connection) -> UnionProfile:
+    """The union's profile (read with a plain connection too: the window's title at start-up)."""
+    cursor = db.execute(f"SELECT {', '.join(PROFILE_FIELDS)} FROM union_profile WHERE id = 1")
+    row = cursor.fetchone()
+    if row is None:
         return UnionProfile()
-    row = rows[0]
-    return UnionProfile(**{k: row[k] for k in PROFILE_FIELDS})
+    return UnionProfile(**dict(zip(PROFILE_FIELDS, row)))
 
 
 def save_profile(db: sqlite_utils.Database, profile: UnionProfile) -> None:

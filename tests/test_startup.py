@@ -45,7 +45,11 @@ window = create_main_window(AppContext(sys.argv[1]))
 window.show()
 app.processEvents()  # the first paint
 shown = {"modules": sorted(sys.modules), "built": sorted(window.pages.built), "loaded": modules.is_loaded(),
-         "count": window.count_label.text(), "figures": window.home_view.figure_texts()}
+         "count": window.count_label.text(), "figures": window.home_view.figure_texts(), "started": window.started}
+while not window.started:  # the steps deferred past the first paint, one per turn of the event loop
+    app.processEvents()
+shown["count_started"] = window.count_label.text()
+shown["loaded_started"] = modules.is_loaded()
 wait_for_jobs(30000)
 window.page("members")
 shown["after_members"] = sorted(window.pages.built)
@@ -97,11 +101,13 @@ def test_on_a_large_database_the_window_paints_before_counting(context, db_path)
     context.close()
     shown = probe(db_path, "large")
     assert shown["built"] == ["home"]
-    assert shown["count"] == "在册会员 2 人"  # the status bar's count is there at once
+    assert shown["count"] == "在册会员 … 人"  # the status bar's count follows the first paint
     assert set(shown["figures"].values()) == {PENDING}  # the figures follow from a worker thread
-    assert not shown["loaded"]  # the modules' registries are loaded after the first paint
+    assert not shown["loaded"] and not shown["started"]  # the modules' registries are loaded after the first paint
     assert "gonghui_desk.care.reminders" not in shown["modules"]
+    assert "sqlite_utils" not in shown["modules"] and "gonghui_desk.members" not in shown["modules"]
     assert not [name for name in HEAVY if name in shown["modules"]]
+    assert shown["count_started"] == "在册会员 2 人" and shown["loaded_started"]
 
 
 def test_only_the_home_page_is_built_and_the_others_wait_in_the_stack(window):
@@ -184,9 +190,10 @@ def test_large_union_home_shows_pending_figures_then_the_counted_ones(qtbot, con
     assert set(home.figure_texts().values()) == {PENDING}
     assert home.job is None and panel.job is None  # nothing runs before the first paint
     assert panel.summary_label.text() == "正在计算提醒…"
-    assert win.count_label.text() == "在册会员 2 人"
+    assert win.count_label.text() == "在册会员 … 人"
     with qtbot.waitSignal(home.figures_shown, timeout=10000):
         win.show()
+    assert win.started and win.count_label.text() == "在册会员 2 人"
     expected = {f.label: f"{f.value}{f.unit}" for f in stats.home_figures(context.db, TODAY).figures}
     assert home.figure_texts() == expected
     assert home.figure_texts()["在册会员"] == "2人"
@@ -265,8 +272,85 @@ def test_the_start_imports_its_qt_free_modules_before_pyside6():
     assert done.returncode == 0, done.stderr
     order = done.stdout.split()
     first_qt = order.index("PySide6")
-    core = ("sqlite_utils", "gonghui_desk.members", "gonghui_desk.union", "gonghui_desk.privacy",
-            "gonghui_desk.settings", "gonghui_desk.stats", "gonghui_desk.paths", "gonghui_desk.db.connection",
-            "gonghui_desk.db.file_lock")
+    core = ("gonghui_desk.union", "gonghui_desk.privacy", "gonghui_desk.settings", "gonghui_desk.stats",
+            "gonghui_desk.paths", "gonghui_desk.db.connection", "gonghui_desk.db.file_lock")
     assert [name for name in core if order.index(name) > first_qt] == []
+    assert "sqlite_utils" not in order and "gonghui_desk.members" not in order  # not needed for the first paint
     assert order.index("gonghui_desk.ui.app_context") > first_qt  # the Qt layer after it, of course
+
+
+def test_sqlite_utils_is_imported_on_first_use_without_numpy(tmp_path):
+    """The package no longer imports sqlite-utils itself: its finder makes the first ``import sqlite_utils`` run
+    with numpy and pandas marked missing (as in the bundle), then steps aside."""
+    script = ("import importlib.util, sys\n"
+              "import gonghui_desk\n"
+              "before = 'sqlite_utils' in sys.modules\n"
+              "import sqlite_utils, sqlite_utils.db\n"
+              "finders = [type(f).__name__ for f in sys.meta_path]\n"
+              "numpy = importlib.util.find_spec('numpy') is not None\n"
+              "if numpy:\n"
+              "    import numpy as np  # still importable for everything else\n"
+              "print(before, sqlite_utils.db.np is None, 'numpy' in sys.modules, numpy,\n"
+              "      type(sqlite_utils.__loader__).__name__, '_SqliteUtilsAsBundled' in finders)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    before, no_np, numpy_loaded, numpy_installed, loader, finder_left = done.stdout.split()
+    assert before == "False" and no_np == "True" and finder_left == "False"
+    assert numpy_loaded == numpy_installed  # loaded only by the script's own import, when it is installed
+    assert loader != "_LoaderWithoutNumpy"  # the module keeps its own loader
+
+
+def test_the_context_opens_a_plain_connection_and_wraps_it_on_first_use(context):
+    import sqlite3
+
+    from gonghui_desk.db.connection import schema_version
+    from gonghui_desk.db.migrations import LATEST_VERSION
+
+    assert isinstance(context.conn, sqlite3.Connection)
+    assert context.db.conn is context.conn  # one connection: what is written through either is seen by both
+    assert context.db is context.db
+    assert schema_version(context.db) == LATEST_VERSION
+    assert context.members.count_active() == 2
+
+
+def test_the_deferred_start_lets_the_event_loop_run_between_its_steps(qtbot, context, monkeypatch):
+    from PySide6.QtCore import QTimer
+
+    from gonghui_desk import modules
+
+    monkeypatch.setattr(app_context_module, "LARGE_UNION_MEMBERS", 1)
+    monkeypatch.setattr(modules, "_loaded", False)  # as at a fresh start: the registries load step by step
+    setup_application()
+    win = create_main_window(context)
+    qtbot.addWidget(win)
+    ticks = []
+    ticker = QTimer(win)
+    ticker.setInterval(0)
+    ticker.timeout.connect(lambda: ticks.append(win.started))
+    ticker.start()
+    with qtbot.waitSignal(win.start_finished, timeout=20000):
+        win.show()
+    ticker.stop()
+    assert modules.is_loaded() and win.started
+    # the loop turned between the steps: sqlite-utils, each module of the registries, then the home page's work
+    assert ticks.count(False) >= len(modules.MODULES)
+    qtbot.waitUntil(lambda: win.home_view.figure_texts()["在册会员"] == "2人", timeout=10000)
+
+
+def test_a_page_opened_before_the_deferred_start_ends_works(qtbot, context, monkeypatch):
+    from gonghui_desk import modules
+
+    monkeypatch.setattr(app_context_module, "LARGE_UNION_MEMBERS", 1)
+    monkeypatch.setattr(modules, "_loaded", False)
+    setup_application()
+    win = create_main_window(context)
+    qtbot.addWidget(win)
+    win.show()
+    assert not win.started
+    win.show_page("members")  # at once, as a quick user would: the page loads what it needs itself
+    assert win.current_page_key() == "members" and modules.is_loaded()
+    assert win.members_view.model.rowCount() == 2
+    qtbot.waitUntil(lambda: win.started, timeout=20000)
+    assert win.count_label.text() == "在册会员 2 人"

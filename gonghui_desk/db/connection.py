@@ -13,12 +13,14 @@ import datetime as dt
 import logging
 import sqlite3
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from gonghui_desk.db import migrations as migrations_module
 from gonghui_desk.db.file_lock import is_network_path
 from gonghui_desk.errors import UserError
+
+if TYPE_CHECKING:  # imported when a connection is first wrapped (as_database): not at start-up
+    import sqlite_utils
 
 APPLICATION_ID = 0x47484453  # "GHDS": marks the file as ours
 
@@ -101,7 +103,49 @@ def backup_file(source: sqlite3.Connection, target: Path, *, progress=None, is_c
 
 def open_database(path: str | Path, *, create: bool = True,
                   migrations: list | None = None, now: dt.datetime | None = None) -> sqlite_utils.Database:
-    """Open (and create or migrate) the app's database at ``path``.
+    """Open (and create or migrate) the app's database at ``path``: :func:`open_connection`, wrapped in
+    sqlite-utils (:func:`as_database`)."""
+    return as_database(open_connection(path, create=create, migrations=migrations, now=now))
+
+
+def as_database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """``conn`` (from :func:`open_connection`) wrapped in sqlite-utils, which is imported here the first time.
+
+    sqlite-utils and what it imports (click, pluggy, dateutil…) take about a fifth of the app's start-up; the
+    GUI opens the file with :func:`open_connection` and wraps it once the window is on the screen
+    (``AppContext.db``).
+    """
+    import sqlite_utils
+
+    # no sqlite-utils plugins: the app uses none, and finding them reads every installed package's metadata
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+# What sqlite-utils imports that takes longest (measured: each 3–12 ms of its ~55 ms): imported one at a time first
+# by import_sqlite_utils_stepwise; a name a future sqlite-utils no longer needs is only imported for nothing.
+SQLITE_UTILS_SLOW_DEPENDENCIES = ("click", "dateutil.parser", "pluggy")
+
+
+def import_sqlite_utils_stepwise():
+    """Import sqlite-utils a part at a time: a generator that yields after each of its slowest dependencies and
+    after sqlite-utils itself, so that the GUI's event loop can turn between the parts (the main window does this
+    after its first paint)."""
+    import importlib
+
+    for name in SQLITE_UTILS_SLOW_DEPENDENCIES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+        yield name
+    import sqlite_utils  # noqa: F401
+
+    yield "sqlite_utils"
+
+
+def open_connection(path: str | Path, *, create: bool = True,
+                    migrations: list | None = None, now: dt.datetime | None = None) -> sqlite3.Connection:
+    """Open (and create or migrate) the app's database at ``path``: a plain ``sqlite3`` connection.
 
     A file written by a newer version of the app is refused without being touched; an older
     file is first copied beside itself (``name.v1-backup-20260101-120000.sqlite3``) and then
@@ -138,8 +182,7 @@ def open_database(path: str | Path, *, create: bool = True,
     except BaseException:
         conn.close()
         raise
-    # no sqlite-utils plugins: the app uses none, and finding them reads every installed package's metadata
-    return sqlite_utils.Database(conn, execute_plugins=False)
+    return conn
 
 
 def _set_journal_mode(conn: sqlite3.Connection, path: Path) -> None:
@@ -171,8 +214,11 @@ def _set_journal_mode(conn: sqlite3.Connection, path: Path) -> None:
 
 def journal_mode(db: sqlite_utils.Database | sqlite3.Connection) -> str:
     """``wal`` (a local file) or ``delete`` (a file on a network share)."""
-    conn = db.conn if isinstance(db, sqlite_utils.Database) else db
-    return conn.execute("PRAGMA journal_mode").fetchone()[0].lower()
+    return _sqlite3_connection(db).execute("PRAGMA journal_mode").fetchone()[0].lower()
+
+
+def _sqlite3_connection(db: sqlite_utils.Database | sqlite3.Connection) -> sqlite3.Connection:
+    return db if isinstance(db, sqlite3.Connection) else db.conn
 
 
 def _migrate(conn: sqlite3.Connection, current: int, migrations: list) -> None:
@@ -195,7 +241,7 @@ def _migrate(conn: sqlite3.Connection, current: int, migrations: list) -> None:
 @contextlib.contextmanager
 def transaction(db: sqlite_utils.Database | sqlite3.Connection):
     """One ``BEGIN IMMEDIATE … COMMIT``; nested use joins the outer transaction."""
-    conn = db.conn if isinstance(db, sqlite_utils.Database) else db
+    conn = _sqlite3_connection(db)
     if conn.in_transaction:
         yield conn
         return

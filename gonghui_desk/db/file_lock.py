@@ -32,7 +32,6 @@ drives; NFS/SMB/sshfs… mounts elsewhere): ``open_database`` then uses a rollba
 from __future__ import annotations
 
 import atexit
-import ctypes
 import datetime as dt
 import getpass
 import json
@@ -40,11 +39,9 @@ import logging
 import os
 import re
 import socket
-import subprocess
 import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -331,7 +328,7 @@ class DatabaseLock:
     def _new_owner(self) -> LockOwner:
         now = _now()
         return LockOwner(host=current_host(), user=current_user(), pid=os.getpid(), version=self.app_version,
-                         opened_at=now, heartbeat=now, token=uuid.uuid4().hex,
+                         opened_at=now, heartbeat=now, token=os.urandom(16).hex(),
                          process_started=process_started(os.getpid()) or "")
 
     def _take_file(self, owner: LockOwner, *, force: bool) -> None:
@@ -497,6 +494,8 @@ def _windows_pid_alive(pid: int) -> bool:  # pragma: no cover - Windows only
     PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
     ERROR_ACCESS_DENIED = 5
     STILL_ACTIVE = 259
+    import ctypes
+
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
     kernel32.OpenProcess.restype = ctypes.c_void_p
     handle = kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
@@ -527,6 +526,8 @@ def process_started(pid: int) -> str | None:
 
 
 def _windows_process_started(pid: int) -> str | None:  # pragma: no cover - Windows only
+    import ctypes
+
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
     kernel32.OpenProcess.restype = ctypes.c_void_p
     handle = kernel32.OpenProcess(0x1000, False, pid)
@@ -580,7 +581,7 @@ def _take_over(lock_path: Path, judged: bytes) -> None:
     Renaming (rather than deleting) is atomic: of two programs taking over at once only one moves it; and the
     moved file is compared with what was judged, so a lock made meanwhile by a third program is put back.
     """
-    aside = lock_path.with_name(f"{lock_path.name}.{uuid.uuid4().hex[:8]}.old")
+    aside = lock_path.with_name(f"{lock_path.name}.{os.urandom(4).hex()}.old")
     try:
         os.rename(lock_path, aside)
     except FileNotFoundError:
@@ -690,11 +691,16 @@ def is_network_path(path: str | Path) -> bool:
             return windows_path_is_network(os.path.abspath(str(path)), _windows_drive_type)
         resolved = str(_existing_ancestor(Path(path)).resolve())
         if sys.platform == "darwin":  # pragma: no cover - macOS only
-            text = subprocess.run(["/sbin/mount"], capture_output=True, text=True, timeout=5).stdout
+            import subprocess
+
+            try:
+                text = subprocess.run(["/sbin/mount"], capture_output=True, text=True, timeout=5).stdout
+            except subprocess.SubprocessError:
+                return False
             mounts = parse_mount_output(text)
         else:
             mounts = parse_proc_mounts(PROC_MOUNTS.read_text(errors="replace"))
-    except (OSError, ValueError, subprocess.SubprocessError):
+    except (OSError, ValueError):
         return False
     fs_type = filesystem_type(resolved, mounts)
     return fs_type is not None and fs_type.lower() in NETWORK_FS_TYPES
@@ -717,6 +723,8 @@ def windows_path_is_network(path: str, drive_type) -> bool:
 
 
 def _windows_drive_type(root: str) -> int:  # pragma: no cover - Windows only
+    import ctypes
+
     return ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root))
 
 

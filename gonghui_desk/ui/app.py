@@ -10,7 +10,7 @@ from pathlib import Path
 # The Qt-free modules the start needs come before PySide6: once imported, PySide6 reads the source of every module
 # an import statement names (looking for "PySide6", for its __feature__ switching), 10–20 ms at start when the app
 # runs from its sources (a bundle has none). A module imported before it is read only if named again afterwards.
-from gonghui_desk import members, paths, privacy, settings, stats, union  # noqa: F401,I001  (see above)
+from gonghui_desk import paths, privacy, settings, stats, union  # noqa: F401,I001  (see above)
 from gonghui_desk.db import connection, file_lock  # noqa: F401
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator

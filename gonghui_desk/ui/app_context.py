@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from gonghui_desk import APP_TITLE
-from gonghui_desk.db import open_database
-from gonghui_desk.db.connection import journal_mode
+from gonghui_desk.db.connection import as_database, journal_mode, open_connection, open_database
 from gonghui_desk.db.file_lock import HEARTBEAT_INTERVAL, DatabaseInUseError, DatabaseLock
-from gonghui_desk.members import MemberStore
 from gonghui_desk.union import UnionProfile, load_profile
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from gonghui_desk.members import MemberStore
 
 LARGE_UNION_MEMBERS = 5000  # above this, pages count and compute on worker threads
 
 
-def is_large_union(db) -> bool:
+def is_large_union(db: sqlite_utils.Database | sqlite3.Connection) -> bool:
     """Whether the members table is larger than :data:`LARGE_UNION_MEMBERS` rows (voided ones too).
 
     Read from the largest row id (never below the number of rows: members are never deleted), one lookup in the
@@ -32,7 +36,9 @@ def is_large_union(db) -> bool:
 class AppContext(QObject):
     """One per open database. Views connect to the signals to refresh themselves.
 
-    ``db`` belongs to the GUI thread; worker threads open their own connection to ``db_path``.
+    ``conn`` (the plain sqlite3 connection) and ``db`` (the same connection in sqlite-utils, made on first use)
+    belong to the GUI thread; worker threads open their own connection to ``db_path``. What the window shows at
+    its first paint reads ``conn`` only, so that start-up does not wait for sqlite-utils to be imported.
     """
 
     members_changed = Signal()  # any member was added, edited, imported, voided…
@@ -53,19 +59,35 @@ class AppContext(QObject):
         self.lock = DatabaseLock(self.db_path)
         self.lock.acquire(force=force)
         try:
-            self.db = open_database(self.db_path)
+            self.conn: sqlite3.Connection = open_connection(self.db_path)
         except BaseException:
             self.lock.release()
             raise
-        self.members = MemberStore(self.db)
-        self.network_folder = journal_mode(self.db) == "delete"  # open_database's choice for a network share
+        self._db: sqlite_utils.Database | None = None
+        self._members: MemberStore | None = None
+        self.network_folder = journal_mode(self.conn) == "delete"  # open_connection's choice for a network share
         self.lock_timer = QTimer(self)
         self.lock_timer.setInterval(HEARTBEAT_INTERVAL * 1000)
         self.lock_timer.timeout.connect(self.check_lock)
         self.lock_timer.start()
 
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The database in sqlite-utils (imported and wrapped around ``conn`` the first time)."""
+        if self._db is None:
+            self._db = as_database(self.conn)
+        return self._db
+
+    @property
+    def members(self) -> MemberStore:
+        if self._members is None:
+            from gonghui_desk.members import MemberStore
+
+            self._members = MemberStore(self.db)
+        return self._members
+
     def profile(self) -> UnionProfile:
-        return load_profile(self.db)
+        return load_profile(self.conn)
 
     def open_worker_db(self):
         """A separate connection for a worker thread (SQLite connections stay in their thread)."""
@@ -92,11 +114,11 @@ class AppContext(QObject):
         except RuntimeError:  # the context was already deleted (deleteLater) by an earlier close
             pass
         try:
-            self.db.execute("PRAGMA optimize")  # keeps the query planner's statistics current
+            self.conn.execute("PRAGMA optimize")  # keeps the query planner's statistics current
         except sqlite3.ProgrammingError:  # already closed
             self.lock.release()
             return
-        self.db.conn.close()
+        self.conn.close()
         self.lock.release()  # after the connection: the next holder finds the file closed
 
 

@@ -181,7 +181,7 @@ class HomeView(QWidget):
     def _use_thread(self) -> bool:
         if self.threaded is not None:
             return self.threaded
-        return is_large_union(self.context.db)
+        return is_large_union(self.context.conn)
 
     def start_deferred(self) -> None:
         """Start the count that waited for the window's first paint (nothing when none waits)."""

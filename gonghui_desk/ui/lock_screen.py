@@ -200,10 +200,10 @@ def _about_text(file_name: str, union_name: str, lead: str) -> str:
 def ask_password(context, parent: QWidget | None = None, *, quit_text: str = "退出程序") -> bool:
     """True when ``context``'s database has no password or the right one was typed; False when the user chose
     ``quit_text`` (退出程序 at start, 取消 when switching databases) or closed the dialog."""
-    if not has_app_password(context.db):
+    if not has_app_password(context.conn):
         return True
     profile = context.profile()
-    dialog = PasswordDialog(lambda password: check_app_password(context.db, password),
+    dialog = PasswordDialog(lambda password: check_app_password(context.conn, password),
                             file_name=context.db_path.name, union_name=profile.name if profile.is_set_up else "",
                             quit_text=quit_text, parent=parent)
     try:
@@ -280,7 +280,7 @@ class IdleLock(QObject):
     # --- settings ----------------------------------------------------------------------------------------
     @property
     def db(self):
-        return self.window.context.db
+        return self.window.context.conn  # settings read at start-up: the plain connection
 
     def configure(self) -> None:
         """Read the idle minutes of the window's database again (after the settings or the file changed)."""

@@ -13,14 +13,16 @@ import datetime as dt
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
                                QMessageBox, QStackedWidget, QWidget)
 
 from gonghui_desk import APP_TITLE, __version__, modules
+from gonghui_desk.db.connection import import_sqlite_utils_stepwise
 from gonghui_desk.errors import UserError
 from gonghui_desk.ui.app_context import AppContext, is_large_union, open_asking
 from gonghui_desk.ui.home_view import HomeView
@@ -141,6 +143,8 @@ def _page_property(key: str, doc: str) -> property:
 
 
 class MainWindow(QMainWindow):
+    start_finished = Signal()  # the work deferred past the first paint is done (``started``)
+
     # The pages, built on first use (see PAGE_FACTORIES): reading one of these builds its page.
     members_view = _page_property("members", "会员")
     care_view = _page_property("care", "慰问走访")
@@ -159,6 +163,8 @@ class MainWindow(QMainWindow):
         self.pages = Pages(self)
         self.backup_job: Job | None = None
         self._painted = self._closed = False
+        self._start_steps = None  # the deferred start's steps once begun (see _start_background)
+        self.started = False  # True once they are all done (start_finished)
         self.resize(1200, 760)
         self.setMinimumSize(QSize(900, 600))
         self.setStyleSheet(STYLE_SHEET)
@@ -190,7 +196,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
 
         self.pages = Pages(self)
-        if not is_large_union(self.context.db):
+        self._large_union = is_large_union(self.context.conn)
+        self._count_waits = self._large_union  # the status bar's count: after the first paint on a large union
+        if not self._large_union:
             modules.load()  # the home page counts its figures now (on a large database: after the first paint)
         # the home page's figures and reminders go to worker threads on a large database: they start after the
         # window's first paint (see _start_background), never delaying it
@@ -222,6 +230,8 @@ class MainWindow(QMainWindow):
         self.refresh_member_count()
         self.refresh_profile()
         if self._painted:  # another database opened: its home page starts its background work at once
+            self._start_steps = None
+            self.started = False
             self._start_background()
 
     def page(self, key: str) -> QWidget:
@@ -331,15 +341,39 @@ class MainWindow(QMainWindow):
         return False
 
     def _start_background(self) -> None:
-        """Start the home page's deferred work (figures and reminders on a large database); idempotent."""
-        if self._closed:
+        """Start the work that waited for the first paint (:meth:`_deferred_start`), one step per turn of the
+        event loop so that the window answers the user between steps; once per opened database."""
+        if self._closed or self._start_steps is not None:
             return
-        modules.load()  # what the figures and reminders read (history, figure and reminder providers…)
+        self._start_steps = steps = self._deferred_start()
+        self._next_start_step(steps)
+
+    def _deferred_start(self):
+        """What the first paint did not wait for, a step at a time (each yield lets the event loop run):
+        sqlite-utils in parts (then ``context.db``), the modules' registries one module at a time, the status
+        bar's count on a large database, then the home page's figures and reminders (on worker threads there)."""
+        yield from import_sqlite_utils_stepwise()
+        self.context.db  # noqa: B018  (wraps the connection in sqlite-utils)
+        for _ in modules.load_stepwise():  # what the figures and reminders read (history, figure, reminder…)
+            yield
+        if self._count_waits:
+            self._count_waits = False
+            self.refresh_member_count()
+        self.home_view.start_deferred()
+        self.reminders_panel.start_deferred()
+
+    def _next_start_step(self, steps) -> None:
+        if steps is not self._start_steps or self._closed:  # another database opened meanwhile, or closed
+            return
         try:
-            self.home_view.start_deferred()
-            self.reminders_panel.start_deferred()
+            next(steps)
+        except StopIteration:
+            self.started = True
+            self.start_finished.emit()
+            return
         except RuntimeError:  # the window was deleted before the fallback timer fired
-            pass
+            return
+        QTimer.singleShot(0, self, partial(self._next_start_step, steps))
 
     def closeEvent(self, event) -> None:
         super().closeEvent(event)
@@ -347,8 +381,10 @@ class MainWindow(QMainWindow):
             self._closed = True  # no background work starts for a closed window
 
     def showEvent(self, event) -> None:
-        self._closed = False
+        was_closed, self._closed = self._closed, False
         super().showEvent(event)
+        if was_closed and self._start_steps is not None and not self.started:  # closed amid the steps: go on
+            QTimer.singleShot(0, self, partial(self._next_start_step, self._start_steps))
 
     def _add_coming_pages(self, until: str | None = None) -> None:
         """The placeholders of the modules not built yet and not added so far, in order; with
@@ -473,6 +509,9 @@ class MainWindow(QMainWindow):
 
     # --- state -------------------------------------------------------------------------
     def refresh_member_count(self) -> None:
+        if self._count_waits:
+            self.count_label.setText("在册会员 … 人")
+            return
         self.count_label.setText(f"在册会员 {self.context.members.count_active()} 人")
 
     def refresh_profile(self) -> None:

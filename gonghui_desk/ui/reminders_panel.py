@@ -208,7 +208,7 @@ class RemindersPanel(QWidget):
         self.months_spin = QSpinBox()
         self.months_spin.setRange(1, 36)
         self.months_spin.setSuffix(" 个月")
-        self.months_spin.setValue(retirement_reminder_months(context.db))
+        self.months_spin.setValue(retirement_reminder_months(context.conn))
         self.months_spin.setToolTip("提前多少个月在首页列出即将达到法定退休年龄的会员（保存在本数据库中）")
         self.months_spin.valueChanged.connect(self._months_changed)
         months_row.addWidget(self.months_spin)
@@ -262,7 +262,7 @@ class RemindersPanel(QWidget):
     def _use_thread(self) -> bool:
         if self.threaded is not None:
             return self.threaded
-        return is_large_union(self.context.db)  # more than THREAD_MEMBERS member rows
+        return is_large_union(self.context.conn)  # more than THREAD_MEMBERS member rows
 
     def refresh(self) -> None:
         if self._deferred:  # the first computation has not started yet: it will read the current data
