@@ -7,7 +7,8 @@ Creates the large database once (bench/dataset.py: N members and a million visit
 participations and proposals; kept in the work folder and reused), copies it for the run, and measures in
 this order (NAME for --only):
 
-  startup   start to a usable main window            floor: a bare PySide6 window (separate processes, median)
+  startup   start to a usable main window            floor: a bare PySide6 window (separate processes, median);
+            also a window of the same widgets without the app's code, and the work after the first paint
   memory    the app's memory after the 会员 list is scrolled to the end   floor: the bare window's memory
   lists     member list keystroke, filter, sort, scroll; the other lists (bench_lists.py)
   import    importing a roster of --import-rows rows  floor: openpyxl read-only iteration of the same file
@@ -233,23 +234,40 @@ def fresh_copy(source: Path, target: Path) -> Path:
 
 # --- start-up and memory -------------------------------------------------------------------------------------
 def bench_startup(db_path: Path, repeat: int = 5) -> list[Row]:
-    """Start to a shown main window on the database against a bare PySide6 window (separate processes)."""
+    """Start to a shown main window on the database against a bare PySide6 window and against a window of the same
+    widgets without the app's code (separate processes); then the work deferred past the first paint."""
     pycache = db_path.parent / "pycache"  # compiled bytecode, as an installed app has it (see _child_env)
-    scripts = (("_main_window.py", str(db_path)), ("_bare_window.py",))
+    scripts = (("_main_window.py", str(db_path)), ("_bare_window.py",), ("_same_widgets_window.py", str(db_path)))
     for script in scripts:  # a warm-up run each: compiles the modules, brings the files into the OS cache
         run_child(*script, pycache=pycache)
     runs: dict[str, list[float]] = {script[0]: [] for script in scripts}
     cpu: dict[str, list[float]] = {script[0]: [] for script in scripts}
-    for _ in range(repeat):  # alternating, so that a busy moment of the machine hits both alike
+    ready: list[float] = []
+    stalls: list[float] = []
+    for _ in range(repeat):  # alternating, so that a busy moment of the machine hits all alike
         for script in scripts:
             run = run_child(*script, pycache=pycache)
             runs[script[0]].append(_field(run, "SHOWN") - run.started)
             cpu[script[0]].append(float(run.stdout.split("SHOWN", 1)[1].split()[1]))  # SHOWN <wall> <cpu>
-    app, bare = (statistics.median(runs[script[0]]) for script in scripts)
-    app_cpu, bare_cpu = (statistics.median(cpu[script[0]]) for script in scripts)
-    return [Row("start-up to a usable main window", app, bare, f"bare PySide6 window, median of {repeat}",
-                max_ratio=1.5, note=f"processor time {app_cpu * 1000:.0f} ms against {bare_cpu * 1000:.0f} ms "
-                                    f"({app_cpu / bare_cpu:.2f}×); compiled modules (.pyc) as installed")]
+            if script[0] == "_main_window.py":
+                ready.append(_field(run, "READY") - run.started)
+                stalls.append(_field(run, "STALL") / 1000)
+    app, bare, same = (statistics.median(runs[script[0]]) for script in scripts)
+    app_cpu, bare_cpu, same_cpu = (statistics.median(cpu[script[0]]) for script in scripts)
+    return [
+        Row("start-up to a usable main window", app, bare, f"bare PySide6 window, median of {repeat}",
+            max_ratio=1.5, note=f"processor time {app_cpu * 1000:.0f} ms against {bare_cpu * 1000:.0f} ms "
+                                f"({app_cpu / bare_cpu:.2f}×); compiled modules (.pyc) as installed"),
+        Row("start-up: the same widgets without the app", same, bare, f"bare PySide6 window, median of {repeat}",
+            note=f"what PySide6 itself costs for such a window (bench/_same_widgets_window.py); processor time "
+                 f"{same_cpu * 1000:.0f} ms ({same_cpu / bare_cpu:.2f}×); the app adds "
+                 f"{(app - same) * 1000:.0f} ms to it"),
+        Row("start-up: work after the first paint done", statistics.median(ready), app,
+            "the app's first paint (above)",
+            note=f"sqlite-utils, the modules' registries, the member count, the home page's counting started; the "
+                 f"event loop stalled at most {statistics.median(stalls) * 1000:.0f} ms meanwhile (median of the "
+                 f"runs' longest stall)"),
+    ]
 
 
 def bench_memory(db_path: Path) -> list[Row]:
