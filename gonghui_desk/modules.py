@@ -40,12 +40,8 @@ _loaded = False
 
 def load() -> None:
     """Import every module of :data:`MODULES` (once: later calls return at once)."""
-    global _loaded
-    if _loaded:
-        return
-    for name in MODULES:
-        importlib.import_module(name)
-    _loaded = True
+    for _ in load_stepwise():
+        pass
 
 
 def load_stepwise():
